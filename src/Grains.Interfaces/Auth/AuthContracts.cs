@@ -1,0 +1,86 @@
+namespace HiveSync.Grains.Interfaces.Auth;
+
+public static class Roles
+{
+    public const string User = "user";
+    public const string Admin = "admin";
+}
+
+/// <summary>Where a request came from, recorded on device sessions and in the audit log.</summary>
+[GenerateSerializer, Immutable]
+public sealed record DeviceInfo(string? UserAgent, string? IpAddress, string? DeviceName);
+
+[GenerateSerializer, Immutable]
+public sealed record Registration(string? Email, string? Password, string? DisplayName);
+
+/// <summary>The user object of <c>GET /user/me</c> (subscription fields stay null until billing exists).</summary>
+[GenerateSerializer, Immutable]
+public sealed record UserAccount(
+    long Id,
+    string Email,
+    string Role,
+    string Tier,
+    string? SubscriptionStatus,
+    string? SubscriptionId,
+    DateTimeOffset? RenewsAt,
+    DateTimeOffset? EndsAt);
+
+/// <summary>A new or rotated session: what the API needs to mint the access token and answer.</summary>
+[GenerateSerializer, Immutable]
+public sealed record IssuedSession(
+    UserAccount User,
+    Guid SessionId,
+    string RefreshToken,
+    DateTimeOffset RefreshTokenExpiresAt);
+
+public enum SessionCheckResult
+{
+    Active,
+    Revoked,
+    Expired,
+    UnknownUser,
+}
+
+[GenerateSerializer, Immutable]
+public sealed record SessionCheck(SessionCheckResult Result, string Role);
+
+public enum SessionEndReason
+{
+    Logout,
+    Revoked,
+    RefreshTokenReuse,
+    Evicted,
+}
+
+[GenerateSerializer, Immutable]
+public sealed record DeviceSessionView(
+    Guid Id,
+    string? DeviceName,
+    string? UserAgent,
+    string? IpAddress,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset LastSeenAt,
+    DateTimeOffset ExpiresAt);
+
+[GenerateSerializer, Immutable]
+public sealed record UserProfile(
+    long Id,
+    string Email,
+    string? DisplayName,
+    string? AvatarUrl,
+    string PreferencesJson,
+    string Role,
+    bool EmailVerified,
+    string Tier,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>A PATCH of the profile: only the fields marked as set change; set-to-null clears.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ProfileChanges(
+    bool SetDisplayName,
+    string? DisplayName,
+    bool SetAvatarUrl,
+    string? AvatarUrl,
+    bool SetPreferences,
+    string? PreferencesJson);

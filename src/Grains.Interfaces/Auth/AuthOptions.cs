@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HiveSync.Grains.Interfaces.Auth;
+
+/// <summary>Settings of section <c>Auth</c>, shared by the API (tokens) and the grains (sessions, passwords).</summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary>HMAC-SHA256 key for access tokens, base64, at least 32 bytes. When empty, one is generated
+    /// once and kept in PostgreSQL so that every silo of the cluster signs and checks with the same key.</summary>
+    public string? SigningKey { get; set; }
+
+    [Required]
+    public string Issuer { get; set; } = "hivesync";
+
+    [Required]
+    public string Audience { get; set; } = "hivesync-api";
+
+    [Range(typeof(TimeSpan), "00:01:00", "01:00:00")]
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>PBKDF2-HMAC-SHA512 iterations; OWASP's current figure is 210,000.</summary>
+    [Range(1_000, 10_000_000)]
+    public int PasswordHashIterations { get; set; } = 210_000;
+
+    /// <summary>Live sessions per user; opening one more ends the least recently used.</summary>
+    [Range(1, 1000)]
+    public int MaxSessionsPerUser { get; set; } = 50;
+
+    /// <summary>Emails that are given the admin role when they register or sign in.</summary>
+    public string[] AdminEmails { get; set; } = [];
+}

@@ -1,0 +1,34 @@
+using Orleans.Concurrency;
+
+namespace HiveSync.Grains.Interfaces.Auth;
+
+/// <summary>
+/// One user (keyed by user id): the only writer of the user's row, profile, role, device sessions and
+/// refresh-token rotation. Sessions are checked here on every authenticated request.
+/// </summary>
+public interface IUserGrain : IGrainWithIntegerKey
+{
+    Task<UserAccount> GetAccount();
+
+    /// <summary>Opens a device session right after registration.</summary>
+    Task<IssuedSession> StartSession(DeviceInfo device);
+
+    /// <summary>Checks the password (fails with AUTH_INVALID_CREDENTIALS) and opens a device session.</summary>
+    Task<IssuedSession> SignIn(string password, DeviceInfo device);
+
+    /// <summary>Rotates the refresh token of a session; a used token revokes the whole session.</summary>
+    Task<IssuedSession> Refresh(Guid sessionId, byte[] refreshTokenHash, DeviceInfo device);
+
+    /// <summary>Whether an access token's session is still live; records when it was last seen.</summary>
+    [AlwaysInterleave]
+    Task<SessionCheck> CheckSession(Guid sessionId, DeviceInfo device);
+
+    /// <summary>Ends one of the user's sessions (logout, or delete from the sessions list).</summary>
+    Task EndSession(Guid sessionId, SessionEndReason reason, DeviceInfo actor);
+
+    Task<IReadOnlyList<DeviceSessionView>> ListSessions();
+
+    Task<UserProfile> GetProfile();
+
+    Task<UserProfile> UpdateProfile(ProfileChanges changes);
+}

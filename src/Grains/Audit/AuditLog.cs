@@ -1,0 +1,56 @@
+using System.Text.Json;
+using Dapper;
+using HiveSync.Grains.Interfaces.Auth;
+using Npgsql;
+
+namespace HiveSync.Grains.Audit;
+
+/// <summary>Names of audited actions; later domains add theirs here.</summary>
+public static class AuditActions
+{
+    public const string Register = "auth.register";
+    public const string LoginSucceeded = "auth.login.succeeded";
+    public const string LoginFailed = "auth.login.failed";
+    public const string Logout = "auth.logout";
+    public const string SessionRevoked = "auth.session.revoked";
+    public const string SessionEvicted = "auth.session.evicted";
+    public const string RefreshTokenReuse = "auth.refresh_token.reuse";
+    public const string RoleGranted = "auth.role.granted";
+    public const string ProfileUpdated = "profile.updated";
+}
+
+/// <summary>One row of the audit log.</summary>
+public sealed record AuditEntry(
+    string Action,
+    long? ActorUserId,
+    DeviceInfo? Device,
+    string? SubjectType = null,
+    string? SubjectId = null,
+    object? Details = null);
+
+/// <summary>Appends to the audit log; the request id comes from the Orleans request context.</summary>
+public sealed class AuditLog(NpgsqlDataSource db)
+{
+    public const string RequestIdKey = "request_id";
+
+    public async Task WriteAsync(AuditEntry entry)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO audit_log (action, actor_user_id, subject_type, subject_id, ip_address, user_agent, request_id, details)
+            VALUES (@Action, @ActorUserId, @SubjectType, @SubjectId, @IpAddress, @UserAgent, @RequestId, @Details::jsonb)
+            """,
+            new
+            {
+                entry.Action,
+                entry.ActorUserId,
+                entry.SubjectType,
+                entry.SubjectId,
+                entry.Device?.IpAddress,
+                entry.Device?.UserAgent,
+                RequestId = Orleans.Runtime.RequestContext.Get(RequestIdKey) as string,
+                Details = JsonSerializer.Serialize(entry.Details ?? new { }),
+            });
+    }
+}

@@ -1,0 +1,88 @@
+using System.Globalization;
+using HiveSync.Grains.Audit;
+using HiveSync.Grains.Interfaces.Auth;
+using HiveSync.Grains.Interfaces.Platform;
+using Orleans.Concurrency;
+
+namespace HiveSync.Grains.Auth;
+
+/// <summary>
+/// Entry points keyed by email or refresh token. Stateless, so every silo runs it locally and in parallel;
+/// every change is handed to the owning <see cref="IUserGrain"/>.
+/// </summary>
+[StatelessWorker]
+public sealed class AccountsGrain(UserStore store, AuditLog audit, PasswordHashing passwords, TimeProvider clock) : Grain, IAccountsGrain
+{
+    public const int DeviceNameMaxLength = 100;
+
+    public async Task<IssuedSession> Register(Registration registration, DeviceInfo device)
+    {
+        var email = EmailAddress.Normalise(registration.Email);
+        var password = PasswordPolicy.Validate(registration.Password, email);
+        var displayName = Profile.ProfileRules.DisplayName(registration.DisplayName);
+        ValidateDevice(device);
+
+        var userId = await store.InsertUserAsync(email, passwords.Hash(password), displayName)
+            ?? throw new DomainException(ErrorCodes.Conflict, "An account with this email already exists.", new Dictionary<string, string[]> { ["email"] = ["Already registered."] });
+        await audit.WriteAsync(new AuditEntry(AuditActions.Register, userId, device, "user", userId.ToString(CultureInfo.InvariantCulture)));
+        return await GrainFactory.GetGrain<IUserGrain>(userId).StartSession(device);
+    }
+
+    public async Task<IssuedSession> SignIn(string email, string password, DeviceInfo device)
+    {
+        ValidateDevice(device);
+        if (string.IsNullOrEmpty(email) || string.IsNullOrEmpty(password))
+        {
+            var missing = new Dictionary<string, string[]>();
+            if (string.IsNullOrEmpty(email)) missing["email"] = ["Required."];
+            if (string.IsNullOrEmpty(password)) missing["password"] = ["Required."];
+            throw DomainException.Validation(missing);
+        }
+
+        if (password.Length > PasswordPolicy.MaxLength * 2)
+        {
+            throw AuthErrors.InvalidCredentials(); // no account has one this long; don't spend a hash on it
+        }
+
+        var normalised = EmailAddress.TryNormalise(email);
+        var userId = normalised is null ? null : await store.FindUserIdByEmailAsync(normalised);
+        if (userId is null)
+        {
+            passwords.VerifyDecoy(password); // same time as a wrong password for a real account
+            await audit.WriteAsync(new AuditEntry(AuditActions.LoginFailed, null, device, "email", normalised ?? "(malformed)", new { reason = "unknown_email" }));
+            throw AuthErrors.InvalidCredentials();
+        }
+
+        return await GrainFactory.GetGrain<IUserGrain>(userId.Value).SignIn(password, device);
+    }
+
+    public async Task<IssuedSession> Refresh(string refreshToken, DeviceInfo device)
+    {
+        if (string.IsNullOrEmpty(refreshToken))
+        {
+            throw DomainException.Validation("refresh_token", "Required.");
+        }
+
+        var hash = RefreshTokens.Hash(refreshToken);
+        var row = RefreshTokens.LooksValid(refreshToken) ? await store.FindRefreshTokenAsync(hash) : null;
+        if (row is null)
+        {
+            throw new DomainException(ErrorCodes.AuthTokenInvalid, "This refresh token is not valid.");
+        }
+
+        if (row.ExpiresAt <= clock.GetUtcNow().UtcDateTime)
+        {
+            throw new DomainException(ErrorCodes.AuthTokenExpired, "This refresh token has expired; sign in again.");
+        }
+
+        return await GrainFactory.GetGrain<IUserGrain>(row.UserId).Refresh(row.SessionId, hash, device);
+    }
+
+    private static void ValidateDevice(DeviceInfo device)
+    {
+        if (device.DeviceName is { } name && (name.Length > DeviceNameMaxLength || name.Any(char.IsControl)))
+        {
+            throw DomainException.Validation("device_name", $"Must be at most {DeviceNameMaxLength} characters without control characters.");
+        }
+    }
+}

@@ -1,0 +1,241 @@
+using HiveSync.Grains.Audit;
+using HiveSync.Grains.Interfaces.Auth;
+using HiveSync.Grains.Interfaces.Platform;
+using HiveSync.Grains.Profile;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace HiveSync.Grains.Auth;
+
+/// <summary>
+/// The single writer of one user. PostgreSQL holds the truth (users, device_sessions, refresh_tokens);
+/// this activation caches the user and their live sessions so every request's session check is a
+/// memory lookup, and serialises the changes that must not race (rotation, revocation, profile).
+/// </summary>
+public sealed class UserGrain(
+    UserStore store,
+    AuditLog audit,
+    PasswordHashing passwords,
+    IOptionsMonitor<AuthOptions> options,
+    TimeProvider clock) : Grain, IUserGrain
+{
+    // Writing last_seen_at on every request would turn reads into writes; once a minute is precise enough.
+    private static readonly TimeSpan LastSeenFlushInterval = TimeSpan.FromMinutes(1);
+
+    private readonly Dictionary<Guid, SessionRow> _sessions = [];
+    private readonly Dictionary<Guid, DateTime> _lastSeenPersisted = [];
+    private UserRow? _user;
+
+    private long UserId => this.GetPrimaryKeyLong();
+
+    // PostgreSQL keeps microseconds: round here so cached and reloaded times are identical.
+    private DateTime Now => new(clock.GetUtcNow().UtcTicks / 10 * 10, DateTimeKind.Utc);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken) => await LoadAsync();
+
+    public Task<UserAccount> GetAccount() => Task.FromResult(ToAccount(RequireUser()));
+
+    public async Task<IssuedSession> StartSession(DeviceInfo device)
+    {
+        if (_user is null)
+        {
+            await LoadAsync(); // registered after this activation looked for it
+        }
+
+        await ApplyConfiguredRoleAsync(RequireUser(), device);
+        return await OpenSessionAsync(device);
+    }
+
+    public async Task<IssuedSession> SignIn(string password, DeviceInfo device)
+    {
+        var user = RequireUser();
+        var verdict = passwords.Verify(user.PasswordHash, password);
+        if (verdict == PasswordVerificationResult.Failed)
+        {
+            await audit.WriteAsync(new AuditEntry(AuditActions.LoginFailed, user.Id, device, "user", user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), new { reason = "wrong_password" }));
+            throw AuthErrors.InvalidCredentials();
+        }
+
+        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            user.PasswordHash = passwords.Hash(password);
+            user.UpdatedAt = Now;
+            await store.UpdateCredentialsAndRoleAsync(user);
+        }
+
+        await ApplyConfiguredRoleAsync(user, device);
+        var result = await OpenSessionAsync(device);
+        await audit.WriteAsync(new AuditEntry(AuditActions.LoginSucceeded, user.Id, device, "session", result.SessionId.ToString()));
+        return result;
+    }
+
+    public async Task<IssuedSession> Refresh(Guid sessionId, byte[] refreshTokenHash, DeviceInfo device)
+    {
+        var user = RequireUser();
+        if (!_sessions.TryGetValue(sessionId, out var session) || session.ExpiresAt <= Now)
+        {
+            throw new DomainException(ErrorCodes.AuthSessionRevoked, "This session has ended; sign in again.");
+        }
+
+        var (token, hash) = RefreshTokens.Create();
+        var renewed = session.Renewed(Now, options.CurrentValue.RefreshTokenLifetime, device);
+        if (!await store.RotateRefreshTokenAsync(renewed, refreshTokenHash, hash))
+        {
+            // A refresh token works once. A second use means it leaked (or raced): end the session for everyone.
+            await RevokeAsync(session, SessionEndReason.RefreshTokenReuse);
+            await audit.WriteAsync(new AuditEntry(AuditActions.RefreshTokenReuse, user.Id, device, "session", sessionId.ToString()));
+            throw new DomainException(ErrorCodes.AuthSessionRevoked, "This refresh token was already used; the session has been revoked. Sign in again.");
+        }
+
+        _sessions[sessionId] = renewed;
+        _lastSeenPersisted[sessionId] = renewed.LastSeenAt;
+        return new IssuedSession(ToAccount(user), sessionId, token, Utc(renewed.ExpiresAt));
+    }
+
+    public async Task<SessionCheck> CheckSession(Guid sessionId, DeviceInfo device)
+    {
+        if (_user is null)
+        {
+            return new SessionCheck(SessionCheckResult.UnknownUser, Roles.User);
+        }
+
+        if (!_sessions.TryGetValue(sessionId, out var session))
+        {
+            return new SessionCheck(SessionCheckResult.Revoked, _user.Role);
+        }
+
+        var now = Now;
+        if (session.ExpiresAt <= now)
+        {
+            _sessions.Remove(sessionId);
+            return new SessionCheck(SessionCheckResult.Expired, _user.Role);
+        }
+
+        session.LastSeenAt = now;
+        if (!_lastSeenPersisted.TryGetValue(sessionId, out var persisted) || now - persisted >= LastSeenFlushInterval)
+        {
+            _lastSeenPersisted[sessionId] = now;
+            await store.TouchSessionAsync(sessionId, now);
+        }
+
+        return new SessionCheck(SessionCheckResult.Active, _user.Role);
+    }
+
+    public async Task EndSession(Guid sessionId, SessionEndReason reason, DeviceInfo actor)
+    {
+        var user = RequireUser();
+        if (!_sessions.TryGetValue(sessionId, out var session))
+        {
+            throw new DomainException(ErrorCodes.SessionNotFound, "No live session with this id.");
+        }
+
+        await RevokeAsync(session, reason);
+        var action = reason == SessionEndReason.Logout ? AuditActions.Logout : AuditActions.SessionRevoked;
+        await audit.WriteAsync(new AuditEntry(action, user.Id, actor, "session", sessionId.ToString()));
+    }
+
+    public Task<IReadOnlyList<DeviceSessionView>> ListSessions()
+    {
+        RequireUser();
+        var now = Now;
+        IReadOnlyList<DeviceSessionView> views = _sessions.Values
+            .Where(s => s.ExpiresAt > now)
+            .OrderByDescending(s => s.LastSeenAt)
+            .ThenBy(s => s.Id)
+            .Select(s => new DeviceSessionView(s.Id, s.DeviceName, s.UserAgent, s.IpAddress, Utc(s.CreatedAt), Utc(s.LastSeenAt), Utc(s.ExpiresAt)))
+            .ToList();
+        return Task.FromResult(views);
+    }
+
+    public Task<UserProfile> GetProfile() => Task.FromResult(ToProfile(RequireUser()));
+
+    public async Task<UserProfile> UpdateProfile(ProfileChanges changes)
+    {
+        var user = RequireUser();
+        var displayName = changes.SetDisplayName ? ProfileRules.DisplayName(changes.DisplayName) : user.DisplayName;
+        var avatarUrl = changes.SetAvatarUrl ? ProfileRules.AvatarUrl(changes.AvatarUrl) : user.AvatarUrl;
+        var preferences = changes.SetPreferences ? ProfileRules.Preferences(changes.PreferencesJson) : user.Preferences;
+
+        user.DisplayName = displayName;
+        user.AvatarUrl = avatarUrl;
+        user.Preferences = preferences;
+        user.UpdatedAt = Now;
+        await store.UpdateProfileAsync(user);
+        return ToProfile(user);
+    }
+
+    private async Task LoadAsync()
+    {
+        _user = await store.LoadUserAsync(UserId);
+        _sessions.Clear();
+        if (_user is not null)
+        {
+            foreach (var session in await store.LoadLiveSessionsAsync(UserId, Now))
+            {
+                _sessions[session.Id] = session;
+            }
+        }
+    }
+
+    private async Task<IssuedSession> OpenSessionAsync(DeviceInfo device)
+    {
+        var user = RequireUser();
+        var now = Now;
+        await EvictBeyondLimitAsync(options.CurrentValue.MaxSessionsPerUser - 1);
+        var session = new SessionRow
+        {
+            Id = Guid.CreateVersion7(),
+            UserId = user.Id,
+            DeviceName = device.DeviceName,
+            UserAgent = device.UserAgent,
+            IpAddress = device.IpAddress,
+            CreatedAt = now,
+            LastSeenAt = now,
+            ExpiresAt = now + options.CurrentValue.RefreshTokenLifetime,
+        };
+        var (token, hash) = RefreshTokens.Create();
+        await store.CreateSessionAsync(session, hash);
+        _sessions[session.Id] = session;
+        _lastSeenPersisted[session.Id] = now;
+        return new IssuedSession(ToAccount(user), session.Id, token, Utc(session.ExpiresAt));
+    }
+
+    private async Task EvictBeyondLimitAsync(int keep)
+    {
+        foreach (var stale in _sessions.Values.OrderByDescending(s => s.LastSeenAt).Skip(Math.Max(keep, 0)).ToList())
+        {
+            await RevokeAsync(stale, SessionEndReason.Evicted);
+            await audit.WriteAsync(new AuditEntry(AuditActions.SessionEvicted, stale.UserId, null, "session", stale.Id.ToString()));
+        }
+    }
+
+    private async Task RevokeAsync(SessionRow session, SessionEndReason reason)
+    {
+        // Memory first: a request racing this revocation must already be refused.
+        _sessions.Remove(session.Id);
+        _lastSeenPersisted.Remove(session.Id);
+        await store.RevokeSessionAsync(session.Id, Now, reason.ToString().ToLowerInvariant());
+    }
+
+    private async Task ApplyConfiguredRoleAsync(UserRow user, DeviceInfo device)
+    {
+        var admins = options.CurrentValue.AdminEmails;
+        if (user.Role != Roles.Admin && admins.Any(a => string.Equals(a.Trim(), user.Email, StringComparison.OrdinalIgnoreCase)))
+        {
+            user.Role = Roles.Admin;
+            user.UpdatedAt = Now;
+            await store.UpdateCredentialsAndRoleAsync(user);
+            await audit.WriteAsync(new AuditEntry(AuditActions.RoleGranted, user.Id, device, "user", user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), new { role = Roles.Admin, source = "configuration" }));
+        }
+    }
+
+    private UserRow RequireUser() => _user ?? throw new DomainException(ErrorCodes.UserNotFound, "This user does not exist.");
+
+    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    // Tier and subscription come with billing; until then every account is on the free tier.
+    private static UserAccount ToAccount(UserRow user) => new(user.Id, user.Email, user.Role, "free", null, null, null, null);
+
+    private static UserProfile ToProfile(UserRow user) => new(
+        user.Id, user.Email, user.DisplayName, user.AvatarUrl, user.Preferences, user.Role, user.EmailVerified, "free", Utc(user.CreatedAt), Utc(user.UpdatedAt));
+}

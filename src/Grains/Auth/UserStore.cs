@@ -1,0 +1,194 @@
+using Dapper;
+using Npgsql;
+
+namespace HiveSync.Grains.Auth;
+
+public sealed class UserRow
+{
+    public long Id { get; set; }
+
+    public string Email { get; set; } = "";
+
+    public string PasswordHash { get; set; } = "";
+
+    public string? DisplayName { get; set; }
+
+    public string? AvatarUrl { get; set; }
+
+    public string Preferences { get; set; } = "{}";
+
+    public string Role { get; set; } = "user";
+
+    public bool EmailVerified { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+}
+
+public sealed class SessionRow
+{
+    public Guid Id { get; set; }
+
+    public long UserId { get; set; }
+
+    public string? DeviceName { get; set; }
+
+    public string? UserAgent { get; set; }
+
+    public string? IpAddress { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime LastSeenAt { get; set; }
+
+    public DateTime ExpiresAt { get; set; }
+
+    /// <summary>The session after a refresh at <paramref name="now"/>: extended, with the caller's latest address.</summary>
+    public SessionRow Renewed(DateTime now, TimeSpan lifetime, HiveSync.Grains.Interfaces.Auth.DeviceInfo device)
+    {
+        var renewed = (SessionRow)MemberwiseClone();
+        renewed.LastSeenAt = now;
+        renewed.ExpiresAt = now + lifetime;
+        renewed.IpAddress = device.IpAddress ?? IpAddress;
+        renewed.UserAgent = device.UserAgent ?? UserAgent;
+        return renewed;
+    }
+}
+
+public sealed record RefreshTokenRow(Guid SessionId, long UserId, DateTime ExpiresAt, DateTime? UsedAt);
+
+/// <summary>SQL for users, device sessions and refresh tokens. Only <see cref="UserGrain"/> writes through it.</summary>
+public sealed class UserStore(NpgsqlDataSource db)
+{
+    static UserStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    /// <summary>Inserts a user; null when the email is taken.</summary>
+    public async Task<long?> InsertUserAsync(string email, string passwordHash, string? displayName)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long?>(
+            """
+            INSERT INTO users (email, password_hash, display_name) VALUES (@email, @passwordHash, @displayName)
+            ON CONFLICT (email) DO NOTHING
+            RETURNING id
+            """,
+            new { email, passwordHash, displayName });
+    }
+
+    public async Task<long?> FindUserIdByEmailAsync(string email)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long?>("SELECT id FROM users WHERE email = @email", new { email });
+    }
+
+    public async Task<UserRow?> LoadUserAsync(long id)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.QuerySingleOrDefaultAsync<UserRow>(
+            "SELECT id, email, password_hash, display_name, avatar_url, preferences::text AS preferences, role, email_verified, created_at, updated_at FROM users WHERE id = @id",
+            new { id });
+    }
+
+    public async Task<List<SessionRow>> LoadLiveSessionsAsync(long userId, DateTime now)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var rows = await connection.QueryAsync<SessionRow>(
+            """
+            SELECT id, user_id, device_name, user_agent, ip_address, created_at, last_seen_at, expires_at
+            FROM device_sessions WHERE user_id = @userId AND revoked_at IS NULL AND expires_at > @now
+            """,
+            new { userId, now });
+        return rows.AsList();
+    }
+
+    public async Task CreateSessionAsync(SessionRow session, byte[] refreshTokenHash)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO device_sessions (id, user_id, device_name, user_agent, ip_address, created_at, last_seen_at, expires_at)
+            VALUES (@Id, @UserId, @DeviceName, @UserAgent, @IpAddress, @CreatedAt, @LastSeenAt, @ExpiresAt)
+            """,
+            session,
+            tx);
+        await InsertRefreshTokenAsync(connection, tx, session, refreshTokenHash);
+        await tx.CommitAsync();
+    }
+
+    /// <summary>
+    /// Marks the presented token used and issues its successor, in one transaction. False when the presented
+    /// token was already used (a replay), in which case nothing changes.
+    /// </summary>
+    public async Task<bool> RotateRefreshTokenAsync(SessionRow session, byte[] presentedHash, byte[] newHash)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var used = await connection.ExecuteAsync(
+            "UPDATE refresh_tokens SET used_at = @now WHERE token_hash = @presentedHash AND session_id = @sessionId AND used_at IS NULL",
+            new { now = session.LastSeenAt, presentedHash, sessionId = session.Id },
+            tx);
+        if (used != 1)
+        {
+            return false;
+        }
+
+        await InsertRefreshTokenAsync(connection, tx, session, newHash);
+        await connection.ExecuteAsync(
+            """
+            UPDATE device_sessions SET expires_at = @ExpiresAt, last_seen_at = @LastSeenAt, ip_address = @IpAddress, user_agent = @UserAgent WHERE id = @Id;
+            DELETE FROM refresh_tokens WHERE session_id = @Id AND expires_at < @LastSeenAt;
+            """,
+            session,
+            tx);
+        await tx.CommitAsync();
+        return true;
+    }
+
+    public async Task<RefreshTokenRow?> FindRefreshTokenAsync(byte[] tokenHash)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.QuerySingleOrDefaultAsync<RefreshTokenRow>(
+            "SELECT session_id AS SessionId, user_id AS UserId, expires_at AS ExpiresAt, used_at AS UsedAt FROM refresh_tokens WHERE token_hash = @tokenHash",
+            new { tokenHash });
+    }
+
+    /// <summary>Revokes a session and deletes its refresh tokens (none of them may work again).</summary>
+    public async Task RevokeSessionAsync(Guid sessionId, DateTime now, string reason)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync(
+            """
+            UPDATE device_sessions SET revoked_at = @now, revoke_reason = @reason WHERE id = @sessionId AND revoked_at IS NULL;
+            DELETE FROM refresh_tokens WHERE session_id = @sessionId;
+            """,
+            new { sessionId, now, reason });
+    }
+
+    public async Task TouchSessionAsync(Guid sessionId, DateTime lastSeenAt)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync("UPDATE device_sessions SET last_seen_at = @lastSeenAt WHERE id = @sessionId AND last_seen_at < @lastSeenAt", new { sessionId, lastSeenAt });
+    }
+
+    public async Task UpdateProfileAsync(UserRow user)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync(
+            "UPDATE users SET display_name = @DisplayName, avatar_url = @AvatarUrl, preferences = @Preferences::jsonb, updated_at = @UpdatedAt WHERE id = @Id",
+            user);
+    }
+
+    public async Task UpdateCredentialsAndRoleAsync(UserRow user)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync("UPDATE users SET password_hash = @PasswordHash, role = @Role, updated_at = @UpdatedAt WHERE id = @Id", user);
+    }
+
+    private static async Task InsertRefreshTokenAsync(NpgsqlConnection connection, NpgsqlTransaction tx, SessionRow session, byte[] tokenHash) =>
+        await connection.ExecuteAsync(
+            "INSERT INTO refresh_tokens (token_hash, session_id, user_id, issued_at, expires_at) VALUES (@tokenHash, @Id, @UserId, @LastSeenAt, @ExpiresAt)",
+            new { tokenHash, session.Id, session.UserId, session.LastSeenAt, session.ExpiresAt },
+            tx);
+}

@@ -1,0 +1,14 @@
+using HiveSync.Grains.Platform.Postgres;
+using HiveSync.Silo;
+
+try
+{
+    await using var silo = await SiloHost.BuildAsync(args);
+    await silo.App.RunAsync();
+    return 0;
+}
+catch (PostgresNotInstalledException error)
+{
+    await Console.Error.WriteLineAsync(error.Message);
+    return 2;
+}

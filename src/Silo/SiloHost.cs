@@ -1,0 +1,99 @@
+using HiveSync.Grains.Audit;
+using HiveSync.Grains.Auth;
+using HiveSync.Grains.Interfaces.Auth;
+using HiveSync.Grains.Platform.Postgres;
+using HiveSync.Silo.Platform;
+using HiveSync.WebApi;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Npgsql;
+
+namespace HiveSync.Silo;
+
+/// <summary>
+/// One HiveSync silo: the Orleans runtime and Kestrel with the whole API in one process, on PostgreSQL
+/// (the configured one, or a private one it starts). <c>Program</c> runs it; the tests start several.
+/// </summary>
+public sealed class SiloHost : IAsyncDisposable
+{
+    public const string DefaultUrl = "http://localhost:5080";
+
+    private readonly EmbeddedPostgres? _postgres;
+    private readonly NpgsqlDataSource _dataSource;
+
+    private SiloHost(WebApplication app, EmbeddedPostgres? postgres, NpgsqlDataSource dataSource)
+    {
+        App = app;
+        _postgres = postgres;
+        _dataSource = dataSource;
+    }
+
+    public WebApplication App { get; }
+
+    /// <summary>The addresses Kestrel listens on, once started.</summary>
+    public IReadOnlyCollection<string> Urls => App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+
+    /// <param name="configure">Extra configuration applied last (tests use it).</param>
+    public static async Task<SiloHost> BuildAsync(string[] args, Action<IConfigurationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder.Configuration);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.IncludeScopes = true; // the request id scope appears on every line of a request
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        using var bootLogging = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true));
+        var database = await DatabaseBootstrap.PrepareAsync(builder.Configuration, bootLogging.CreateLogger("HiveSync.Database"));
+        var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        var signingKey = string.IsNullOrEmpty(builder.Configuration["Auth:SigningKey"]) ? await SigningKeyStore.GetOrCreateAsync(dataSource) : null;
+
+        builder.Services.AddSingleton(dataSource);
+        builder.Services.AddSingleton<UserStore>();
+        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<PasswordHashing>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHiveSyncApi(builder.Configuration);
+        if (signingKey is not null)
+        {
+            builder.Services.PostConfigure<AuthOptions>(o => o.SigningKey = signingKey);
+        }
+
+        builder.UseOrleans(silo => OrleansHosting.Configure(silo, builder.Configuration, database.ConnectionString));
+        builder.Services.AddHiveSyncHealthChecks();
+
+        var app = builder.Build();
+        app.MapHiveSyncApi();
+        app.MapHiveSyncHealthChecks();
+        app.Lifetime.ApplicationStarted.Register(() => PrintAddresses(app));
+        return new SiloHost(app, database.Embedded, dataSource);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await _dataSource.DisposeAsync();
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+    }
+
+    private static void PrintAddresses(WebApplication app)
+    {
+        foreach (var url in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+        {
+            Console.WriteLine($"HiveSync API:           {url}/api/v1");
+            Console.WriteLine($"HiveSync API reference: {url}{HiveSyncApi.ApiReferencePath}  (OpenAPI: {url}{HiveSyncApi.OpenApiPath})");
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Security.Claims;
+using HiveSync.Grains.Interfaces.Auth;
+using HiveSync.Grains.Interfaces.Platform;
+using HiveSync.WebApi.Platform;
+using HiveSync.WebApi.Platform.Auth;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace HiveSync.WebApi.Auth;
+
+/// <summary><c>/api/v1/auth</c>: accounts, sign-in, token refresh and device sessions.</summary>
+public static class AuthApi
+{
+    public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/auth").WithTags("Auth");
+
+        api.MapPost("/register", Register).AllowAnonymous().ProducesErrors(400, 409, 413, 415);
+        api.MapPost("/login", Login).AllowAnonymous().ProducesErrors(400, 401, 413, 415);
+        api.MapPost("/refresh", Refresh).AllowAnonymous().ProducesErrors(400, 401, 413, 415);
+        api.MapPost("/logout", Logout).RequireAuthorization().ProducesErrors(401);
+        api.MapGet("/me", Me).RequireAuthorization().ProducesErrors(401);
+        api.MapGet("/sessions", ListSessions).RequireAuthorization().ProducesErrors(400, 401);
+        api.MapDelete("/sessions/{sessionId}", DeleteSession).RequireAuthorization().ProducesErrors(401, 404);
+
+        return app;
+    }
+
+    public static async Task<Created<DataEnvelope<TokenResponse>>> Register(RegisterRequest request, HttpContext http, [AsParameters] AuthServices services)
+    {
+        var session = await services.Accounts.Register(new Registration(request.Email, request.Password, request.DisplayName), DeviceInfoOf.Request(http, request.DeviceName));
+        return TypedResults.Created("/api/v1/auth/me", new DataEnvelope<TokenResponse>(services.TokenResponse(session)));
+    }
+
+    public static async Task<Ok<DataEnvelope<TokenResponse>>> Login(LoginRequest request, HttpContext http, [AsParameters] AuthServices services)
+    {
+        var session = await services.Accounts.SignIn(request.Email ?? "", request.Password ?? "", DeviceInfoOf.Request(http, request.DeviceName));
+        return TypedResults.Ok(new DataEnvelope<TokenResponse>(services.TokenResponse(session)));
+    }
+
+    public static async Task<Ok<DataEnvelope<TokenResponse>>> Refresh(RefreshRequest request, HttpContext http, [AsParameters] AuthServices services)
+    {
+        var session = await services.Accounts.Refresh(request.RefreshToken ?? "", DeviceInfoOf.Request(http));
+        return TypedResults.Ok(new DataEnvelope<TokenResponse>(services.TokenResponse(session)));
+    }
+
+    public static async Task<NoContent> Logout(ClaimsPrincipal user, HttpContext http, [AsParameters] AuthServices services)
+    {
+        await services.User(user).EndSession(user.SessionId(), SessionEndReason.Logout, DeviceInfoOf.Request(http));
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Ok<DataEnvelope<UserResponse>>> Me(ClaimsPrincipal user, [AsParameters] AuthServices services) =>
+        TypedResults.Ok(new DataEnvelope<UserResponse>(UserResponse.From(await services.User(user).GetAccount())));
+
+    public static async Task<Ok<PageEnvelope<SessionResponse>>> ListSessions(ClaimsPrincipal user, [AsParameters] PageQuery query, HttpContext http, [AsParameters] AuthServices services)
+    {
+        var page = query.Validate(http);
+        var current = user.SessionId();
+        var sessions = await services.User(user).ListSessions();
+        return TypedResults.Ok(sessions
+            .Select(s => new SessionResponse(s.Id, s.Id == current, s.DeviceName, s.UserAgent, s.IpAddress, s.CreatedAt, s.LastSeenAt, s.ExpiresAt))
+            .ToList()
+            .ToPage(page));
+    }
+
+    public static async Task<NoContent> DeleteSession(string sessionId, ClaimsPrincipal user, HttpContext http, [AsParameters] AuthServices services)
+    {
+        if (!Guid.TryParse(sessionId, out var id))
+        {
+            throw new DomainException(ErrorCodes.SessionNotFound, "No live session with this id.");
+        }
+
+        await services.User(user).EndSession(id, SessionEndReason.Revoked, DeviceInfoOf.Request(http));
+        return TypedResults.NoContent();
+    }
+}
+
+public sealed record AuthServices(IGrainFactory Grains, AccessTokens Tokens)
+{
+    public IAccountsGrain Accounts => Grains.GetGrain<IAccountsGrain>(0);
+
+    public IUserGrain User(ClaimsPrincipal principal) => Grains.GetGrain<IUserGrain>(principal.UserId());
+
+    public TokenResponse TokenResponse(IssuedSession session)
+    {
+        var access = Tokens.Issue(session);
+        return new TokenResponse(
+            access.Token,
+            "Bearer",
+            access.ExpiresInSeconds,
+            access.ExpiresAt,
+            session.RefreshToken,
+            session.RefreshTokenExpiresAt,
+            session.SessionId,
+            UserResponse.From(session.User));
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using HiveSync.Grains.Interfaces.Auth;
+using HiveSync.Grains.Interfaces.Platform;
+using HiveSync.WebApi.Auth;
+using HiveSync.WebApi.Platform;
+using HiveSync.WebApi.Platform.Auth;
+using HiveSync.WebApi.Profile;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Scalar.AspNetCore;
+
+namespace HiveSync.WebApi;
+
+/// <summary>The whole HTTP API: <see cref="AddHiveSyncApi"/> registers it, <see cref="MapHiveSyncApi"/> mounts it.</summary>
+public static class HiveSyncApi
+{
+    public const string OpenApiPath = "/openapi/v1.json";
+    public const string ApiReferencePath = "/scalar/v1";
+
+    public static IServiceCollection AddHiveSyncApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PaginationOptions>().Bind(configuration.GetSection("Pagination"))
+            .Validate(p => p.DefaultPageSize >= 1 && p.MaxPageSize >= p.DefaultPageSize, "Pagination: need 1 <= DefaultPageSize <= MaxPageSize.")
+            .ValidateOnStart();
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        services.ConfigureHttpJsonOptions(options => ConfigureJson(options.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.TryAddTimeProvider();
+        services.AddSingleton<AccessTokens>();
+        services.AddBearerAuthentication();
+        services.AddOpenApi(OpenApiConventions.Configure);
+        return services;
+    }
+
+    public static void ConfigureJson(JsonSerializerOptions json)
+    {
+        json.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        json.DictionaryKeyPolicy = null;
+        json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        json.MaxDepth = 32;
+        json.Converters.Add(new UtcDateTimeOffsetConverter());
+    }
+
+    /// <summary>Adds the API's middleware (request id, errors, body limit, auth) and every route group.</summary>
+    public static WebApplication MapHiveSyncApi(this WebApplication app)
+    {
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseStatusCodePages(context => WriteBareStatusAsync(context.HttpContext));
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi(OpenApiPath).AllowAnonymous();
+        app.MapScalarApiReference("/scalar", options => options.WithTitle("HiveSync API").WithOpenApiRoutePattern(OpenApiPath)).AllowAnonymous();
+
+        app.MapAuthApi();
+        app.MapUserApi();
+        app.MapProfileApi();
+        return app;
+    }
+
+    // Responses the framework ends without a body (no route, wrong method, ...) still get the envelope.
+    private static Task WriteBareStatusAsync(HttpContext context) => context.Response.StatusCode switch
+    {
+        StatusCodes.Status404NotFound => ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.NotFound, $"No route {context.Request.Method} {context.Request.Path}."),
+        StatusCodes.Status405MethodNotAllowed => ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.MethodNotAllowed, $"{context.Request.Method} is not allowed on {context.Request.Path}."),
+        StatusCodes.Status415UnsupportedMediaType => ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.UnsupportedMediaType, "Send the request body as application/json."),
+        StatusCodes.Status401Unauthorized => ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.AuthRequired, "Sign in first."),
+        StatusCodes.Status403Forbidden => ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.AuthForbidden, "You may not do this."),
+        StatusCodes.Status413PayloadTooLarge => ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.PayloadTooLarge, "The request body is too large."),
+        >= 500 => ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.InternalError, "An unexpected error occurred."),
+        _ => ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.ValidationError, "The request is not valid."),
+    };
+
+    private static void TryAddTimeProvider(this IServiceCollection services) =>
+        Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton(services, TimeProvider.System);
+}

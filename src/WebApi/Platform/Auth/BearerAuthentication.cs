@@ -1,0 +1,95 @@
+using System.Globalization;
+using HiveSync.Grains.Interfaces.Auth;
+using HiveSync.Grains.Interfaces.Platform;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace HiveSync.WebApi.Platform.Auth;
+
+/// <summary>
+/// JWT bearer that also asks the user's grain whether the token's session is still live, so logout and
+/// session deletion take effect on the very next request, and answers failures in the envelope.
+/// </summary>
+public static class BearerAuthentication
+{
+    public const string AdminPolicy = "admin";
+
+    public static IServiceCollection AddBearerAuthentication(this IServiceCollection services)
+    {
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthOptions>>((jwt, auth) =>
+        {
+            jwt.MapInboundClaims = false;
+            jwt.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = auth.Value.Issuer,
+                ValidAudience = auth.Value.Audience,
+                IssuerSigningKey = AccessTokens.SigningKey(auth.Value),
+                ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                ClockSkew = TimeSpan.FromSeconds(30),
+                NameClaimType = AccessTokens.SubjectClaim,
+                RoleClaimType = AccessTokens.RoleClaim,
+            };
+            jwt.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = CheckSessionAsync,
+                OnChallenge = WriteChallengeAsync,
+                OnForbidden = context => ErrorEnvelopeWriter.WriteAsync(context.HttpContext, ErrorCodes.AuthForbidden, "You may not do this."),
+            };
+        });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin));
+        return services;
+    }
+
+    private static async Task CheckSessionAsync(TokenValidatedContext context)
+    {
+        var principal = context.Principal!;
+        if (!long.TryParse(principal.FindFirst(AccessTokens.SubjectClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var userId)
+            || !Guid.TryParse(principal.FindFirst(AccessTokens.SessionClaim)?.Value, out var sessionId))
+        {
+            context.Fail(new SecurityTokenValidationException("The token lacks its subject or session."));
+            return;
+        }
+
+        var grains = context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>();
+        var check = await grains.GetGrain<IUserGrain>(userId).CheckSession(sessionId, DeviceInfoOf.Request(context.HttpContext));
+        if (check.Result != SessionCheckResult.Active)
+        {
+            context.Fail(new SessionEndedException(check.Result));
+            return;
+        }
+
+        // The role can change during a token's life (e.g. promoted by configuration): the grain's is current.
+        var identity = (System.Security.Claims.ClaimsIdentity)principal.Identity!;
+        foreach (var stale in identity.FindAll(AccessTokens.RoleClaim).ToList())
+        {
+            identity.RemoveClaim(stale);
+        }
+
+        identity.AddClaim(new System.Security.Claims.Claim(AccessTokens.RoleClaim, check.Role));
+    }
+
+    private static Task WriteChallengeAsync(JwtBearerChallengeContext context)
+    {
+        context.HandleResponse();
+        var (code, message) = context.AuthenticateFailure switch
+        {
+            null => (ErrorCodes.AuthRequired, "Sign in: send an access token as 'Authorization: Bearer <token>'."),
+            SecurityTokenExpiredException => (ErrorCodes.AuthTokenExpired, "The access token has expired; refresh it."),
+            SessionEndedException { Result: SessionCheckResult.Expired } => (ErrorCodes.AuthTokenExpired, "The session has expired; sign in again."),
+            SessionEndedException => (ErrorCodes.AuthSessionRevoked, "This session has ended; sign in again."),
+            _ => (ErrorCodes.AuthTokenInvalid, "The access token is not valid."),
+        };
+        context.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
+        return ErrorEnvelopeWriter.WriteAsync(context.HttpContext, code, message);
+    }
+
+    private sealed class SessionEndedException(SessionCheckResult result) : SecurityTokenValidationException($"Session {result}.")
+    {
+        public SessionCheckResult Result { get; } = result;
+    }
+}
