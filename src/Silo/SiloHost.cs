@@ -1,4 +1,4 @@
-using HiveSync.Grains.Audit;
+using HiveSync.Grains;
 using HiveSync.Grains.Auth;
 using HiveSync.Grains.Interfaces.Auth;
 using HiveSync.Grains.Platform.Postgres;
@@ -57,11 +57,7 @@ public sealed class SiloHost : IAsyncDisposable
         var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
         var signingKey = string.IsNullOrEmpty(builder.Configuration["Auth:SigningKey"]) ? await SigningKeyStore.GetOrCreateAsync(dataSource) : null;
 
-        builder.Services.AddSingleton(dataSource);
-        builder.Services.AddSingleton<UserStore>();
-        builder.Services.AddSingleton<AuditLog>();
-        builder.Services.AddSingleton<PasswordHashing>();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHiveSyncGrainServices(dataSource);
         builder.Services.AddHiveSyncApi(builder.Configuration);
         if (signingKey is not null)
         {

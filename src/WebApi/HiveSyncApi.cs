@@ -8,9 +8,11 @@ using HiveSync.WebApi.Platform.Auth;
 using HiveSync.WebApi.Profile;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 namespace HiveSync.WebApi;
@@ -50,6 +52,14 @@ public static class HiveSyncApi
     /// <summary>Adds the API's middleware (request id, errors, body limit, auth) and every route group.</summary>
     public static WebApplication MapHiveSyncApi(this WebApplication app)
     {
+        if (app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.TrustForwardedHeaders)
+        {
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+            forwarded.KnownIPNetworks.Clear(); // the load balancer's address is not known in advance
+            forwarded.KnownProxies.Clear();
+            app.UseForwardedHeaders(forwarded);
+        }
+
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseStatusCodePages(context => WriteBareStatusAsync(context.HttpContext));

@@ -2,6 +2,7 @@ using System.Globalization;
 using HiveSync.Grains.Audit;
 using HiveSync.Grains.Interfaces.Auth;
 using HiveSync.Grains.Interfaces.Platform;
+using HiveSync.Grains.Platform;
 using Orleans.Concurrency;
 
 namespace HiveSync.Grains.Auth;
@@ -11,7 +12,7 @@ namespace HiveSync.Grains.Auth;
 /// every change is handed to the owning <see cref="IUserGrain"/>.
 /// </summary>
 [StatelessWorker]
-public sealed class AccountsGrain(UserStore store, AuditLog audit, PasswordHashing passwords, TimeProvider clock) : Grain, IAccountsGrain
+public sealed class AccountsGrain(UserStore store, AuditLog audit, PasswordHashing passwords, DomainClock clock) : Grain, IAccountsGrain
 {
     public const int DeviceNameMaxLength = 100;
 
@@ -70,7 +71,7 @@ public sealed class AccountsGrain(UserStore store, AuditLog audit, PasswordHashi
             throw new DomainException(ErrorCodes.AuthTokenInvalid, "This refresh token is not valid.");
         }
 
-        if (row.ExpiresAt <= clock.GetUtcNow().UtcDateTime)
+        if (row.ExpiresAt <= clock.UtcNow)
         {
             throw new DomainException(ErrorCodes.AuthTokenExpired, "This refresh token has expired; sign in again.");
         }

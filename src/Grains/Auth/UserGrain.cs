@@ -1,6 +1,7 @@
 using HiveSync.Grains.Audit;
 using HiveSync.Grains.Interfaces.Auth;
 using HiveSync.Grains.Interfaces.Platform;
+using HiveSync.Grains.Platform;
 using HiveSync.Grains.Profile;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -17,7 +18,7 @@ public sealed class UserGrain(
     AuditLog audit,
     PasswordHashing passwords,
     IOptionsMonitor<AuthOptions> options,
-    TimeProvider clock) : Grain, IUserGrain
+    DomainClock clock) : Grain, IUserGrain
 {
     // Writing last_seen_at on every request would turn reads into writes; once a minute is precise enough.
     private static readonly TimeSpan LastSeenFlushInterval = TimeSpan.FromMinutes(1);
@@ -28,8 +29,7 @@ public sealed class UserGrain(
 
     private long UserId => this.GetPrimaryKeyLong();
 
-    // PostgreSQL keeps microseconds: round here so cached and reloaded times are identical.
-    private DateTime Now => new(clock.GetUtcNow().UtcTicks / 10 * 10, DateTimeKind.Utc);
+    private DateTime Now => clock.UtcNow;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken) => await LoadAsync();
 

@@ -29,6 +29,17 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorH
         {
             // The client went away; there is nobody to answer.
         }
+        catch (Exception error) when (IsTransientClusterFault(error))
+        {
+            // A silo died and the cluster has not yet moved its grains: the caller should retry shortly.
+            logger.LogWarning(error, "Cluster temporarily unavailable for {Method} {Path}", context.Request.Method, context.Request.Path);
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers.RetryAfter = "5";
+                return Task.CompletedTask;
+            });
+            await ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.ServiceUnavailable, "The service is briefly unavailable; retry in a few seconds.", new { retry_after_seconds = 5 });
+        }
         catch (Exception error)
         {
             logger.LogError(error, "Unhandled exception for {Method} {Path}", context.Request.Method, context.Request.Path);
@@ -67,6 +78,12 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorH
             ? "The request body is missing or is not valid JSON."
             : "A route or query value is malformed.");
     }
+
+    private static bool IsTransientClusterFault(Exception error) => error is
+        Orleans.Runtime.SiloUnavailableException
+        or Orleans.Runtime.OrleansMessageRejectionException
+        or Orleans.Runtime.Messaging.ConnectionFailedException
+        or TimeoutException;
 
     private static T? FindInner<T>(Exception error)
         where T : Exception

@@ -12,6 +12,9 @@ public sealed class ApiOptions
     /// <summary>Largest request body the API reads; files never pass through the API (signed URLs do).</summary>
     [System.ComponentModel.DataAnnotations.Range(1024, 64 * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Take the client address from X-Forwarded-For/-Proto. Only behind a load balancer that sets them.</summary>
+    public bool TrustForwardedHeaders { get; set; }
 }
 
 /// <summary>Refuses oversized bodies up front (declared length) and caps streamed ones (chunked).</summary>

@@ -18,7 +18,11 @@ public sealed partial class RequestIdMiddleware(RequestDelegate next, ILogger<Re
         var supplied = context.Request.Headers[HeaderName].ToString();
         var requestId = SafeRequestId().IsMatch(supplied) ? supplied : Guid.NewGuid().ToString("N");
         context.TraceIdentifier = requestId;
-        context.Response.Headers[HeaderName] = requestId;
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers[HeaderName] = requestId; // at the last moment: error writers clear headers
+            return Task.CompletedTask;
+        });
         Orleans.Runtime.RequestContext.Set(ContextKey, requestId);
         using (logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId }))
         {

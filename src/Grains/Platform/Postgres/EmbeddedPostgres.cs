@@ -49,6 +49,11 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     public static async Task<EmbeddedPostgres> StartAsync(string rootDirectory, string? binDirectory = null, bool throwaway = false, CancellationToken ct = default)
     {
         var bin = binDirectory ?? FindBinDirectory() ?? throw new PostgresNotInstalledException();
+        if (!File.Exists(Path.Combine(bin, "initdb")) || !File.Exists(Path.Combine(bin, "pg_ctl")))
+        {
+            throw new PostgresNotInstalledException($"no initdb and pg_ctl in {bin}");
+        }
+
         var asPostgresUser = Environment.UserName == "root" || Environment.IsPrivilegedProcess;
         Directory.CreateDirectory(rootDirectory);
         var dataDirectory = Path.Combine(rootDirectory, "data");

@@ -1,0 +1,169 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace HiveSync.Tests.Platform;
+
+/// <summary>What every route shares: the error envelope from every layer, request ids, the OpenAPI document.</summary>
+public sealed class ApiConventionsTests(TestSilo silo) : IClassFixture<TestSilo>
+{
+    [Fact]
+    public async Task Unknown_route_answers_404_in_the_envelope()
+    {
+        var response = await silo.Http.GetAsync("/api/v1/no-such-route");
+
+        await response.AssertErrorAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+    }
+
+    [Fact]
+    public async Task Wrong_method_answers_405_in_the_envelope()
+    {
+        var response = await silo.Http.PutAsync("/api/v1/auth/login", null);
+
+        await response.AssertErrorAsync(HttpStatusCode.MethodNotAllowed, "METHOD_NOT_ALLOWED");
+    }
+
+    [Fact]
+    public async Task Non_json_body_answers_415_in_the_envelope()
+    {
+        var response = await silo.Http.PostAsync("/api/v1/auth/login", new StringContent("email=a", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"));
+
+        await response.AssertErrorAsync(HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE");
+    }
+
+    [Theory]
+    [InlineData("{\"email\": ")]
+    [InlineData("not json")]
+    [InlineData("")]
+    public async Task Malformed_json_answers_400_validation_error(string body)
+    {
+        var response = await silo.Http.PostJsonAsync("/api/v1/auth/login", body);
+
+        await response.AssertErrorAsync(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+    }
+
+    [Fact]
+    public async Task A_value_of_the_wrong_type_names_its_field()
+    {
+        var response = await silo.Http.PostJsonAsync("/api/v1/auth/login", "{\"email\": 42, \"password\": \"x\"}");
+
+        await response.AssertValidationErrorAsync("email");
+    }
+
+    [Fact]
+    public async Task An_unknown_field_is_refused_and_named()
+    {
+        var response = await silo.Http.PostJsonAsync("/api/v1/auth/register", "{\"email\": \"a@example.com\", \"password\": \"long enough password\", \"is_admin\": true}");
+
+        await response.AssertValidationErrorAsync("is_admin");
+        await using var db = await silo.OpenDatabaseAsync();
+        await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM users WHERE email = 'a@example.com'", db);
+        Assert.Equal(0L, await count.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task A_body_over_the_limit_answers_413()
+    {
+        var big = "{\"email\": \"" + new string('a', 1024 * 1024) + "\"}";
+
+        var response = await silo.Http.PostJsonAsync("/api/v1/auth/login", big);
+
+        await response.AssertErrorAsync(HttpStatusCode.RequestEntityTooLarge, "PAYLOAD_TOO_LARGE");
+    }
+
+    [Fact]
+    public async Task A_chunked_body_over_the_limit_answers_413()
+    {
+        var big = "{\"email\": \"" + new string('a', 1024 * 1024) + "\"}";
+        using var content = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(big)));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/login") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        var response = await silo.Http.SendAsync(request);
+
+        await response.AssertErrorAsync(HttpStatusCode.RequestEntityTooLarge, "PAYLOAD_TOO_LARGE");
+    }
+
+    [Fact]
+    public async Task A_well_formed_request_id_is_echoed()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");
+        request.Headers.Add("X-Request-Id", "client-req.42:a");
+
+        var response = await silo.Http.SendAsync(request);
+
+        Assert.Equal("client-req.42:a", response.Headers.GetValues("X-Request-Id").Single());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("has spaces and <tags>")]
+    public async Task A_missing_or_unsafe_request_id_is_replaced_by_a_generated_one(string? supplied)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/nothing-here");
+        if (supplied is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-Request-Id", supplied);
+        }
+
+        var response = await silo.Http.SendAsync(request);
+
+        var id = response.Headers.GetValues("X-Request-Id").Single();
+        Assert.Matches("^[0-9a-f]{32}$", id);
+    }
+
+    [Fact]
+    public async Task Timestamps_are_utc_with_a_z_suffix()
+    {
+        var user = await silo.RegisterAsync();
+
+        Assert.EndsWith("Z", user.Data["access_token_expires_at"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.EndsWith("Z", user.Data["refresh_token_expires_at"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_every_route_with_the_envelope_and_bearer_scheme()
+    {
+        var document = await silo.Http.GetFromJsonAsync<JsonNode>("/openapi/v1.json");
+
+        var paths = document!["paths"]!.AsObject().Select(p => p.Key).ToHashSet();
+        foreach (var path in new[]
+        {
+            "/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/auth/me",
+            "/api/v1/auth/sessions", "/api/v1/auth/sessions/{sessionId}", "/api/v1/user/me", "/api/v1/profile",
+        })
+        {
+            Assert.Contains(path.TrimEnd('/'), paths.Select(p => p.TrimEnd('/')));
+        }
+
+        Assert.Equal("bearer", document["components"]!["securitySchemes"]!["Bearer"]!["scheme"]!.GetValue<string>());
+        var schemas = document["components"]!["schemas"]!.AsObject();
+        Assert.True(schemas.ContainsKey("ErrorEnvelope"), "ErrorEnvelope schema missing");
+        Assert.True(schemas["TokenResponse"]!["properties"]!.AsObject().ContainsKey("access_token"), "schemas are not snake_case");
+        var me = document["paths"]!["/api/v1/user/me"]!["get"]!;
+        Assert.NotNull(me["responses"]!["401"]);
+        Assert.NotNull(me["security"]);
+    }
+
+    [Fact]
+    public async Task The_api_reference_page_is_served()
+    {
+        var response = await silo.Http.GetAsync("/scalar/v1");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("text/html", response.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_endpoints_report_live_and_ready()
+    {
+        var live = await silo.Http.GetAsync("/health/live");
+        var ready = await (await silo.Http.GetAsync("/health/ready")).ReadJsonAsync();
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal("healthy", ready["status"]!.GetValue<string>());
+        Assert.Equal("healthy", ready["checks"]!["postgres"]!["status"]!.GetValue<string>());
+        Assert.Equal("healthy", ready["checks"]!["silo"]!["status"]!.GetValue<string>());
+    }
+}

@@ -1,0 +1,163 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using HiveSync.Silo;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace HiveSync.Tests.Platform;
+
+/// <summary>
+/// A real HiveSync silo (Orleans + Kestrel on a loopback port) on a fresh database, shared by one test class
+/// (<c>IClassFixture&lt;TestSilo&gt;</c>). Requests go over real HTTP through the whole pipeline.
+/// </summary>
+public class TestSilo : IAsyncLifetime
+{
+    private SiloHost? _host;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public string ConnectionString { get; private set; } = "";
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public IServiceProvider Services => _host!.App.Services;
+
+    /// <summary>Settings a test class wants on top of the defaults.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestPostgres.CreateDatabaseAsync(GetType().Name);
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = ConnectionString,
+            ["urls"] = "http://127.0.0.1:0",
+            ["Orleans:ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8],
+            ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // Hashing cost is not under test here (see PasswordHashingTests); keep the suite fast.
+            ["Auth:PasswordHashIterations"] = "1000",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in Settings)
+        {
+            settings[key] = value;
+        }
+
+        _host = await SiloHost.BuildAsync([], config => config.AddInMemoryCollection(settings));
+        await _host.App.StartAsync();
+        BaseAddress = new Uri(_host.Urls.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        Http = NewClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http?.Dispose();
+        if (_host is not null)
+        {
+            await _host.App.StopAsync();
+            await _host.DisposeAsync();
+        }
+    }
+
+    public HttpClient NewClient(string? accessToken = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        if (accessToken is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        }
+
+        return client;
+    }
+
+    public T Service<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>Registers a new account and returns the sign-in answer's <c>data</c>.</summary>
+    public async Task<SignedIn> RegisterAsync(string? email = null, string password = "correct horse battery", string? deviceName = null)
+    {
+        email ??= $"user-{Guid.NewGuid():N}@example.com";
+        var response = await Http.PostAsJsonAsync("/api/v1/auth/register", new { email, password, device_name = deviceName });
+        var body = await response.ReadJsonAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToJsonString());
+        return SignedIn.From(body["data"]!, password);
+    }
+
+    public async Task<NpgsqlConnection> OpenDatabaseAsync()
+    {
+        var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>The parts of a register/login/refresh answer that tests use next.</summary>
+public sealed record SignedIn(long UserId, string Email, string Password, string AccessToken, string RefreshToken, Guid SessionId, JsonNode Data)
+{
+    public static SignedIn From(JsonNode data, string password) => new(
+        data["user"]!["id"]!.GetValue<long>(),
+        data["user"]!["email"]!.GetValue<string>(),
+        password,
+        data["access_token"]!.GetValue<string>(),
+        data["refresh_token"]!.GetValue<string>(),
+        Guid.Parse(data["session_id"]!.GetValue<string>()),
+        data);
+}
+
+public static class HttpAssertions
+{
+    public static async Task<JsonNode> ReadJsonAsync(this HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return JsonNode.Parse(text) ?? throw new InvalidOperationException("Empty JSON body.");
+    }
+
+    /// <summary>Asserts the status and the error envelope's shape and code; returns the error object.</summary>
+    public static async Task<JsonNode> AssertErrorAsync(this HttpResponseMessage response, HttpStatusCode status, string code)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
+        Assert.StartsWith("application/json", response.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
+        var root = JsonNode.Parse(text)!.AsObject();
+        Assert.Equal(["error"], root.Select(p => p.Key));
+        var error = root["error"]!.AsObject();
+        Assert.Equal(["code", "message", "details"], error.Select(p => p.Key));
+        Assert.Equal(code, error["code"]!.GetValue<string>());
+        Assert.False(string.IsNullOrWhiteSpace(error["message"]!.GetValue<string>()));
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal); // never a stack trace
+        return error;
+    }
+
+    /// <summary>Asserts a validation error naming the given fields in its details.</summary>
+    public static async Task<JsonNode> AssertValidationErrorAsync(this HttpResponseMessage response, params string[] fields)
+    {
+        var error = await response.AssertErrorAsync(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+        foreach (var field in fields)
+        {
+            Assert.True(error["details"]?[field] is JsonArray { Count: > 0 }, $"details lack '{field}': {error.ToJsonString()}");
+        }
+
+        return error;
+    }
+
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string path, string json) =>
+        client.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+    public static Task<HttpResponseMessage> PatchJsonAsync(this HttpClient client, string path, string json) =>
+        client.PatchAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+    public static JsonSerializerOptions SnakeCase { get; } = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+}
