@@ -29,7 +29,9 @@ public static class HiveSyncApi
         services.AddOptions<PaginationOptions>().Bind(configuration.GetSection("Pagination"))
             .Validate(p => p.DefaultPageSize >= 1 && p.MaxPageSize >= p.DefaultPageSize, "Pagination: need 1 <= DefaultPageSize <= MaxPageSize.")
             .ValidateOnStart();
-        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => o.SigningKey is null || IsStrongKey(o.SigningKey), "Auth:SigningKey must be base64 of at least 32 bytes.")
+            .ValidateOnStart();
 
         services.ConfigureHttpJsonOptions(options => ConfigureJson(options.SerializerOptions));
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -38,6 +40,12 @@ public static class HiveSyncApi
         services.AddBearerAuthentication();
         services.AddOpenApi(OpenApiConventions.Configure);
         return services;
+    }
+
+    private static bool IsStrongKey(string base64)
+    {
+        var buffer = new byte[base64.Length];
+        return Convert.TryFromBase64String(base64, buffer, out var length) && length >= 32;
     }
 
     public static void ConfigureJson(JsonSerializerOptions json)

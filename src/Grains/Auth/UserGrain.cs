@@ -161,6 +161,8 @@ public sealed class UserGrain(
         user.Preferences = preferences;
         user.UpdatedAt = Now;
         await store.UpdateProfileAsync(user);
+        var fields = new[] { (changes.SetDisplayName, "display_name"), (changes.SetAvatarUrl, "avatar_url"), (changes.SetPreferences, "preferences") };
+        await audit.WriteAsync(new AuditEntry(AuditActions.ProfileUpdated, user.Id, null, "user", user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), new { fields = fields.Where(f => f.Item1).Select(f => f.Item2) }));
         return ToProfile(user);
     }
 

@@ -20,7 +20,7 @@ public static class ProfileRules
         }
 
         var name = value.Trim();
-        if (name.Length == 0 || name.EnumerateRunes().Count() > DisplayNameMaxLength || name.Any(char.IsControl))
+        if (name.Length == 0 || name.EnumerateRunes().Count() > DisplayNameMaxLength || name.Any(char.IsControl) || !IsWellFormedUtf16(name))
         {
             throw DomainException.Validation("display_name", $"Must be 1 to {DisplayNameMaxLength} characters without control characters, or null.");
         }
@@ -73,11 +73,55 @@ public static class ProfileRules
                 throw DomainException.Validation("preferences", "Must be a JSON object.");
             }
 
+            // PostgreSQL's jsonb refuses unpaired surrogate escapes ("\ud800"): refuse them here, not with a 500.
+            if (!StringsAreWellFormed(document.RootElement))
+            {
+                throw DomainException.Validation("preferences", "Must not contain invalid Unicode (unpaired surrogates).");
+            }
+
             return document.RootElement.GetRawText();
         }
         catch (JsonException)
         {
             throw DomainException.Validation("preferences", $"Must be a JSON object nested at most {PreferencesMaxDepth} levels deep.");
         }
+    }
+
+    /// <summary>False when the text has an unpaired UTF-16 surrogate (it cannot be stored or encoded faithfully).</summary>
+    public static bool IsWellFormedUtf16(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool StringsAreWellFormed(JsonElement root)
+    {
+        try
+        {
+            return Walk(root);
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // System.Text.Json refuses to decode an unpaired surrogate escape
+        }
+
+        static bool Walk(JsonElement element) => element.ValueKind switch
+        {
+            JsonValueKind.String => IsWellFormedUtf16(element.GetString()!),
+            JsonValueKind.Array => element.EnumerateArray().All(Walk),
+            JsonValueKind.Object => element.EnumerateObject().All(p => IsWellFormedUtf16(p.Name) && Walk(p.Value)),
+            _ => true,
+        };
     }
 }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using HiveSync.Grains.Interfaces.Platform;
+using HiveSync.WebApi.Platform;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -25,15 +27,18 @@ public static class HealthChecks
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync }).AllowAnonymous();
     }
 
+    // Healthy: the report. Unhealthy: 503 in the error envelope like every other failure, the report in details.
     private static Task WriteAsync(HttpContext context, HealthReport report)
     {
+        var checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString().ToLowerInvariant(), description = e.Value.Description });
+        if (report.Status != HealthStatus.Healthy)
+        {
+            return ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.ServiceUnavailable, "This silo is not ready to serve.", new { checks });
+        }
+
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";
-        return context.Response.WriteAsync(JsonSerializer.Serialize(new
-        {
-            status = report.Status.ToString().ToLowerInvariant(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString().ToLowerInvariant(), description = e.Value.Description }),
-        }));
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new { status = "healthy", checks }));
     }
 
     private sealed class PostgresHealthCheck(NpgsqlDataSource db) : IHealthCheck

@@ -7,6 +7,7 @@ namespace HiveSync.WebApi.Platform;
 /// <summary>
 /// Accepts a well-formed <c>X-Request-Id</c> or makes one, echoes it, and puts it in the log scope
 /// (every log line of the request) and in Orleans' request context (the grains' audit entries).
+/// Writes one access-log line per request.
 /// </summary>
 public sealed partial class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdMiddleware> logger)
 {
@@ -24,9 +25,23 @@ public sealed partial class RequestIdMiddleware(RequestDelegate next, ILogger<Re
             return Task.CompletedTask;
         });
         Orleans.Runtime.RequestContext.Set(ContextKey, requestId);
-        using (logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId }))
+        using (logger.BeginScope("RequestId:{RequestId}", requestId))
         {
-            await next(context);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                // The one access-log line per request (handlers do not log their own).
+                logger.LogInformation(
+                    "HTTP {Method} {Path} answered {StatusCode} in {ElapsedMs:0.0} ms",
+                    context.Request.Method,
+                    context.Request.Path,
+                    context.Response.StatusCode,
+                    System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
         }
     }
 

@@ -111,6 +111,15 @@ public sealed record ProfilePatchRequest(string? DisplayName, string? AvatarUrl,
             return null;
         }
 
-        return field.Value.GetString();
+        try
+        {
+            return field.Value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            // An unpaired surrogate escape ("\ud800") cannot be decoded: the caller's mistake, not a 500.
+            errors[field.Name] = ["Must be valid Unicode text."];
+            return null;
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -18,8 +19,8 @@ namespace HiveSync.Tests.Platform;
 //
 // Most tests run the stored query texts the way the providers do: the text is read from orleansquery by key and run
 // on a fresh connection with parameters added by bare name and the providers' DbTypes; the rows of every result set
-// are collected. Every such test runs twice: with session TimeZone UTC and America/New_York. The last class starts a
-// real in-process silo on the schema.
+// are collected. Those tests run twice: with session TimeZone UTC and with America/New_York. The last class shares
+// one real in-process silo (ADO.NET clustering, grain storage and reminders on a fresh database) between its two tests.
 
 /// <summary>One bound parameter, as the providers add it.</summary>
 internal sealed record SqlParam(string Name, DbType Type, object? Value);
@@ -218,7 +219,7 @@ public sealed class OrleansAdoNetContractTests
 
         // Keys are matched exactly and case-sensitively: all required ones plus the optional per-row cleanup.
         Assert.Equal(BoundParameters.Keys.Order(StringComparer.Ordinal), texts.Keys.Order(StringComparer.Ordinal));
-        Assert.Subset(texts.Keys.ToHashSet(StringComparer.Ordinal), [.. ClusteringKeys, .. ReminderKeys, .. StorageKeys]);
+        Assert.Subset(texts.Keys.ToHashSet(StringComparer.Ordinal), ClusteringKeys.Concat(ReminderKeys).Concat(StorageKeys).ToHashSet(StringComparer.Ordinal));
 
         foreach (var (key, text) in texts)
         {
@@ -241,7 +242,7 @@ public sealed class OrleansAdoNetContractTests
             Options.Create(new AdoNetClusteringSiloOptions { Invariant = AdoNet.Invariant, ConnectionString = cs }),
             NullLogger<AdoNetClusteringTable>.Instance);
 
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => table.InitializeMembershipTable(true));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => table.InitializeMembershipTableAsync(true));
         var message = error.GetBaseException().Message;
         Assert.Contains("Missing are", message, StringComparison.Ordinal);
         Assert.Contains("InsertMembershipKey", message, StringComparison.Ordinal);
@@ -260,8 +261,9 @@ public sealed class OrleansAdoNetContractTests
             NullLogger<AdoNetClusteringTable>.Instance);
 
         // Two silos starting at once: both initialise, one version row.
-        await Task.WhenAll(NewTable().InitializeMembershipTable(true), NewTable().InitializeMembershipTable(true));
-        var data = await NewTable().ReadAll();
+        var (first, second) = (NewTable(), NewTable());
+        await Task.WhenAll(first.InitializeMembershipTableAsync(true), second.InitializeMembershipTableAsync(true));
+        var data = await second.ReadAllAsync();
         Assert.Empty(data.Members);
         Assert.Equal(0, data.Version.Version);
         Assert.Equal(1, await AdoNet.CountAsync(cs, "SELECT count(*) FROM orleansmembershipversiontable WHERE deploymentid = 'init'"));
@@ -442,6 +444,22 @@ public sealed class OrleansAdoNetMembershipTests
         Assert.Single(results, r => r);
         Assert.Equal(1, await MemberCountAsync(cs, "c1"));
         Assert.Equal(1, await VersionAsync(cs, "c1"));
+
+        // Deterministic interleaving: the second silo waits for the first one's lock, re-checks the version and loses.
+        var text = await AdoNet.QueryTextAsync(cs, "InsertMembershipKey");
+        var x = new Silo("10.0.1.1", 11111, 1);
+        var y = new Silo("10.0.1.2", 11111, 1);
+        await using var first = await AdoNet.OpenAsync(cs);
+        await using var transaction = await first.BeginTransactionAsync();
+        Assert.True(AdoNet.ReadBool(await AdoNet.ExecuteAsync(first, transaction, text, InsertParams("c1", x, 1))));
+        await using var second = await AdoNet.OpenAsync(cs);
+        var pending = AdoNet.ExecuteAsync(second, null, text, InsertParams("c1", y, 1));
+        await AdoNet.WaitUntilBlockedAsync(cs, second.ProcessID);
+        await transaction.CommitAsync();
+        Assert.False(AdoNet.ReadBool(await pending));
+        Assert.Null((await ReadRowAsync(cs, "c1", y))["StartTime"]);
+        Assert.Equal(2, await MemberCountAsync(cs, "c1"));
+        Assert.Equal(2, await VersionAsync(cs, "c1"));
     }
 
     [Theory]
@@ -1034,13 +1052,16 @@ public sealed class OrleansAdoNetReminderTests
             foreach (var end in ring)
             {
                 var expected = ring.Where(h => InRange(h, begin, end)).Select(h => $"g/{h}").Order(StringComparer.Ordinal).ToArray();
-                Assert.True(expected.SequenceEqual(await ReadRangeAsync(begin, end)), $"range ({begin}, {end}]");
+                var actual = await ReadRangeAsync(begin, end);
+                Assert.True(Enumerable.SequenceEqual(expected, actual), $"range ({begin}, {end}]: got {string.Join(" ", actual)}");
             }
         }
 
         // The same cases spelled out.
-        Assert.Equal(["g/0", "g/1"], await ReadRangeAsync(0xFFFF_FFFF, 1)); // -1 < 1: no wrap in signed terms
-        Assert.Equal(["g/2147483647", "g/2147483648"], await ReadRangeAsync(0x7FFF_FFFE, 0x8000_0000)); // wraps at the sign boundary
+        string[] aroundZero = ["g/0", "g/1"];
+        Assert.Equal(aroundZero, await ReadRangeAsync(0xFFFF_FFFF, 1)); // -1 < 1: no wrap in signed terms
+        string[] acrossTheSignBoundary = ["g/2147483647", "g/2147483648"];
+        Assert.Equal(acrossTheSignBoundary, await ReadRangeAsync(0x7FFF_FFFE, 0x8000_0000)); // wraps in signed terms
         Assert.Equal(ring.Length, (await ReadRangeAsync(1000, 1000)).Length); // full ring
         Assert.Equal(ring.Length - 1, (await ReadRangeAsync(0, 0xFFFF_FFFF)).Length); // everything but 0
     }
@@ -1101,64 +1122,89 @@ public sealed class OrleansAdoNetProbeGrain(
 }
 
 /// <summary>Starts one silo and a client, both using only the ADO.NET providers on our schema.</summary>
+/// <remarks>
+/// TestClusterBuilder rather than InProcessTestClusterBuilder: in 10.4.2 the latter cannot turn off its in-memory
+/// membership table (UseTestClusterMembership is internal there), so clustering would not touch the database.
+/// </remarks>
 public sealed class OrleansAdoNetSiloFixture : IAsyncLifetime
 {
     public const string Store = "HiveSyncProbeStore";
     public const string DeletingStore = "HiveSyncProbeDeletingStore";
+    private const string ConnectionStringKey = "HiveSyncProbeConnectionString";
 
-    public InProcessTestCluster Cluster { get; private set; } = null!;
+    private TestCluster? _cluster;
+
+    public TestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
 
     public string ConnectionString { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
         ConnectionString = await TestPostgres.CreateDatabaseAsync("orleanse2e");
-        var cs = ConnectionString;
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.Options.UseTestClusterMembership = false;
-        builder.ConfigureSilo((_, silo) =>
+        var builder = new TestClusterBuilder(1);
+        builder.Options.UseTestClusterMembership = false; // membership, gateways: ours
+        builder.Properties[ConnectionStringKey] = ConnectionString;
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddClientBuilderConfigurator<ClientConfigurator>();
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
         {
-            silo.UseAdoNetClustering(o =>
+            await _cluster.StopAllSilosAsync();
+            await _cluster.DisposeAsync();
+        }
+    }
+
+    public IGrainStorage Storage(string name) => Cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(name);
+
+    private static string ConnectionStringFrom(IConfiguration configuration) =>
+        configuration[ConnectionStringKey] ?? throw new InvalidOperationException("No test connection string in the configuration.");
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            var cs = ConnectionStringFrom(siloBuilder.Configuration);
+            siloBuilder.UseAdoNetClustering(o =>
             {
                 o.Invariant = AdoNet.Invariant;
                 o.ConnectionString = cs;
             });
-            silo.AddAdoNetGrainStorage(Store, o =>
+            siloBuilder.AddAdoNetGrainStorage(Store, o =>
             {
                 o.Invariant = AdoNet.Invariant;
                 o.ConnectionString = cs;
             });
-            silo.AddAdoNetGrainStorage(DeletingStore, o =>
+            siloBuilder.AddAdoNetGrainStorage(DeletingStore, o =>
             {
                 o.Invariant = AdoNet.Invariant;
                 o.ConnectionString = cs;
                 o.DeleteStateOnClear = true;
             });
-            silo.UseAdoNetReminderService(o =>
+            siloBuilder.UseAdoNetReminderService(o =>
             {
                 o.Invariant = AdoNet.Invariant;
                 o.ConnectionString = cs;
             });
-        });
-        builder.ConfigureClient(client => client.UseAdoNetClustering(o =>
-        {
-            o.Invariant = AdoNet.Invariant;
-            o.ConnectionString = cs;
-        }));
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Cluster is not null)
-        {
-            await Cluster.StopAllSilosAsync();
-            await Cluster.DisposeAsync();
         }
     }
 
-    public IGrainStorage Storage(string name) => Cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(name);
+    private sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder)
+        {
+            var cs = ConnectionStringFrom(configuration);
+            clientBuilder.UseAdoNetClustering(o =>
+            {
+                o.Invariant = AdoNet.Invariant;
+                o.ConnectionString = cs;
+            });
+        }
+    }
 }
 
 public sealed class OrleansAdoNetSiloTests(OrleansAdoNetSiloFixture fixture) : IClassFixture<OrleansAdoNetSiloFixture>
@@ -1210,15 +1256,14 @@ public sealed class OrleansAdoNetSiloTests(OrleansAdoNetSiloFixture fixture) : I
     {
         var storage = fixture.Storage(OrleansAdoNetSiloFixture.Store);
         var deleting = fixture.Storage(OrleansAdoNetSiloFixture.DeletingStore);
-        static GrainState<OrleansAdoNetProbeState> Fresh() => new() { State = new OrleansAdoNetProbeState() };
+        static GrainState<OrleansAdoNetProbeState> Fresh(int total = 0) => new(new OrleansAdoNetProbeState { Total = total });
         static GrainId Id(IdSpan key) => GrainId.Create(GrainType.Create("hivesync-probe"), key);
 
         // Two first writers at once: one wins, the other gets InconsistentStateException; one row.
         var raced = Id(GrainIdKeyExtensions.CreateGuidKey(Guid.NewGuid()));
         var writers = await Task.WhenAll(Enumerable.Range(0, 2).Select(i => Task.Run(async () =>
         {
-            var s = Fresh();
-            s.State.Total = i;
+            var s = Fresh(i);
             try
             {
                 await storage.WriteStateAsync("race", raced, s);
@@ -1249,8 +1294,8 @@ public sealed class OrleansAdoNetSiloTests(OrleansAdoNetSiloFixture fixture) : I
         var afterClear = Fresh();
         await storage.ReadStateAsync("race", raced, afterClear);
         Assert.Equal("3", afterClear.ETag);
-        Assert.Equal(0, afterClear.State.Total);
-        afterClear.State.Total = 9;
+        Assert.Equal(0, afterClear.State?.Total);
+        afterClear.State = new OrleansAdoNetProbeState { Total = 9 };
         await storage.WriteStateAsync("race", raced, afterClear);
         Assert.Equal("4", afterClear.ETag);
 
@@ -1278,23 +1323,21 @@ public sealed class OrleansAdoNetSiloTests(OrleansAdoNetSiloFixture fixture) : I
         await AssertRoundTripAsync(Id(IdSpan.Create("user-7f3e")), "keys-string", 0, 0, "user-7f3e");
 
         // The documented quirk: string keys "a" and "A" parse as the hex integer 10 and share one row.
-        var lower = Fresh();
-        lower.State.Total = 1;
+        var lower = Fresh(1);
         await storage.WriteStateAsync("keys-hex", Id(IdSpan.Create("a")), lower);
         var upper = Fresh();
         await storage.ReadStateAsync("keys-hex", Id(IdSpan.Create("A")), upper);
         Assert.Equal(lower.ETag, upper.ETag);
-        Assert.Equal(1, upper.State.Total);
+        Assert.Equal(1, upper.State?.Total);
         Assert.Equal(1, await AdoNet.CountAsync(Cs, "SELECT count(*) FROM orleansstorage WHERE graintypestring = 'keys-hex' AND grainidn1 = 10"));
 
         async Task AssertRoundTripAsync(GrainId id, string stateName, long n0, long n1, string? extension)
         {
-            var written = Fresh();
-            written.State.Total = 42;
+            var written = Fresh(42);
             await storage.WriteStateAsync(stateName, id, written);
             var read = Fresh();
             await storage.ReadStateAsync(stateName, id, read);
-            Assert.Equal(42, read.State.Total);
+            Assert.Equal(42, read.State?.Total);
             Assert.Equal("1", read.ETag);
             Assert.True(read.RecordExists);
             Assert.Equal(1, await AdoNet.CountAsync(Cs,

@@ -37,6 +37,8 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ProcessId => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Starts a silo with the given settings (as <c>--Key=value</c> arguments) on fresh ports.</summary>

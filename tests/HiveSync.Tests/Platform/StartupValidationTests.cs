@@ -1,0 +1,37 @@
+using HiveSync.Silo;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace HiveSync.Tests.Platform;
+
+/// <summary>Settings are validated when a silo starts, not at the first request that needs them.</summary>
+public sealed class StartupValidationTests
+{
+    [Theory]
+    [InlineData("Auth:SigningKey", "c2hvcnQ=")] // base64 of "short": under 32 bytes
+    [InlineData("Auth:SigningKey", "not base64 at all!")]
+    [InlineData("Auth:AccessTokenLifetime", "2.00:00:00")]
+    [InlineData("Auth:PasswordHashIterations", "10")]
+    [InlineData("Pagination:MaxPageSize", "0")]
+    [InlineData("Api:MaxRequestBodyBytes", "1")]
+    public async Task An_invalid_setting_stops_start_up(string key, string value)
+    {
+        var database = await TestPostgres.CreateDatabaseAsync("startup");
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = database,
+            ["urls"] = "http://127.0.0.1:0",
+            ["Orleans:SiloPort"] = TestSilo.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans:GatewayPort"] = TestSilo.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [key] = value,
+        };
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            await using var host = await SiloHost.BuildAsync([], config => config.AddInMemoryCollection(settings));
+            await host.App.StartAsync();
+        });
+
+        Assert.Contains(key.Split(':')[0], error.Message + string.Join(' ', error.Failures) + error.OptionsType.Name, StringComparison.Ordinal);
+    }
+}
