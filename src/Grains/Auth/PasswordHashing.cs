@@ -19,9 +19,22 @@ public sealed class PasswordHashing
         _decoy = new Lazy<string>(() => Hash(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))));
     }
 
-    public string Hash(string password) => _hasher.HashPassword(this, password);
+    public string Hash(string password) => _hasher.HashPassword(this, Normalise(password));
 
-    public PasswordVerificationResult Verify(string hash, string password) => _hasher.VerifyHashedPassword(this, hash, password);
+    public PasswordVerificationResult Verify(string hash, string password) => _hasher.VerifyHashedPassword(this, hash, Normalise(password));
+
+    // NIST SP 800-63B: NFKC first, so the same password typed on keyboards that compose accents differently matches.
+    private static string Normalise(string password)
+    {
+        try
+        {
+            return password.Normalize(System.Text.NormalizationForm.FormKC);
+        }
+        catch (ArgumentException)
+        {
+            return password; // not valid UTF-16: registration refuses such passwords, so it matches nothing
+        }
+    }
 
     /// <summary>Spends the same time as a real check, for sign-ins to emails that have no account.</summary>
     public void VerifyDecoy(string password) => Verify(_decoy.Value, password);

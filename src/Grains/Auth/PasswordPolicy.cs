@@ -24,9 +24,9 @@ public static class PasswordPolicy
             throw DomainException.Validation("password", $"Must be {MinLength} to {MaxLength} characters long.");
         }
 
-        if (string.IsNullOrWhiteSpace(password) || password.Any(char.IsControl))
+        if (string.IsNullOrWhiteSpace(password) || password.Any(char.IsControl) || !IsValidUnicode(password))
         {
-            throw DomainException.Validation("password", "Must not be blank or contain control characters.");
+            throw DomainException.Validation("password", "Must not be blank or contain control characters or invalid Unicode.");
         }
 
         if (string.Equals(password.Trim(), email, StringComparison.OrdinalIgnoreCase))
@@ -36,4 +36,19 @@ public static class PasswordPolicy
 
         return password;
     }
+
+    private static bool IsValidUnicode(string text)
+    {
+        try
+        {
+            StrictUtf8.GetByteCount(text);
+            return true;
+        }
+        catch (System.Text.EncoderFallbackException)
+        {
+            return false; // a lone surrogate
+        }
+    }
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 }

@@ -23,7 +23,7 @@ public static class ErrorEnvelopeWriter
             return; // too late for a body; the connection is aborted by the server
         }
 
-        context.Response.Clear();
+        // Headers already set stay (WWW-Authenticate, Retry-After, X-Request-Id): they belong to this answer.
         context.Response.StatusCode = status;
         context.Response.Headers.CacheControl = "no-store";
         await context.Response.WriteAsJsonAsync(new ErrorEnvelope(new ErrorBody(code, message, details)), JsonOptions(context), contentType: "application/json; charset=utf-8");

@@ -33,11 +33,7 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorH
         {
             // A silo died and the cluster has not yet moved its grains: the caller should retry shortly.
             logger.LogWarning(error, "Cluster temporarily unavailable for {Method} {Path}", context.Request.Method, context.Request.Path);
-            context.Response.OnStarting(() =>
-            {
-                context.Response.Headers.RetryAfter = "5";
-                return Task.CompletedTask;
-            });
+            context.Response.Headers.RetryAfter = "5";
             await ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.ServiceUnavailable, "The service is briefly unavailable; retry in a few seconds.", new { retry_after_seconds = 5 });
         }
         catch (Exception error)

@@ -34,4 +34,24 @@ public sealed class PasswordHashingTests
         Assert.Equal(PasswordVerificationResult.Success, hashing.Verify(first, "correct horse battery"));
         Assert.Equal(PasswordVerificationResult.Failed, hashing.Verify(first, "correct horse batterY"));
     }
+
+    [Fact]
+    public void Passwords_are_compared_after_nfkc_normalisation()
+    {
+        var hashing = new PasswordHashing(Options.Create(new AuthOptions { PasswordHashIterations = 1000 }));
+
+        var composed = hashing.Hash("caf\u00e9 au lait 42");
+
+        Assert.Equal(PasswordVerificationResult.Success, hashing.Verify(composed, "cafe\u0301 au lait 42"));
+    }
+
+    [Fact]
+    public void A_password_that_is_not_valid_unicode_verifies_as_failed_instead_of_throwing()
+    {
+        var hashing = new PasswordHashing(Options.Create(new AuthOptions { PasswordHashIterations = 1000 }));
+
+        var hash = hashing.Hash("correct horse battery");
+
+        Assert.Equal(PasswordVerificationResult.Failed, hashing.Verify(hash, "bad \ud800 surrogate"));
+    }
 }

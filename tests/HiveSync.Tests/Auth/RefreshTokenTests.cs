@@ -1,0 +1,213 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using HiveSync.Tests.Platform;
+using static HiveSync.Tests.Auth.AuthTestKit;
+
+namespace HiveSync.Tests.Auth;
+
+public sealed class RefreshTokenTests(TestSilo silo) : IClassFixture<TestSilo>
+{
+    [Fact]
+    public async Task Refresh_returns_a_new_access_token_and_a_different_refresh_token_for_the_same_session()
+    {
+        var user = await silo.RegisterAsync();
+
+        using var response = await silo.RefreshResponseAsync(user.RefreshToken);
+
+        var body = await response.AssertOkJsonAsync();
+        AssertExactKeys(body, "data");
+        var data = body["data"]!;
+        AssertExactKeys(data, TokenResponseKeys);
+        AssertUserObject(data["user"], user.UserId, user.Email);
+        AssertUtcTimestamp(data["access_token_expires_at"]);
+        var refreshed = SignedIn.From(data, user.Password);
+        Assert.Equal(user.SessionId, refreshed.SessionId);
+        Assert.NotEqual(user.RefreshToken, refreshed.RefreshToken);
+        Assert.NotEqual(user.AccessToken, refreshed.AccessToken);
+        Assert.True(AssertUtcTimestamp(data["refresh_token_expires_at"]) >= AssertUtcTimestamp(user.Data["refresh_token_expires_at"]));
+        await silo.AssertAcceptedAsync(refreshed.AccessToken);
+        Assert.Single(await silo.SessionRowsAsync(user.UserId)); // rotation opens no new session
+    }
+
+    [Fact]
+    public async Task Refresh_tokens_keep_rotating_along_a_chain()
+    {
+        var current = await silo.RegisterAsync();
+        var seen = new HashSet<string> { current.RefreshToken };
+
+        for (var i = 0; i < 4; i++)
+        {
+            current = await silo.RefreshAsync(current);
+            Assert.True(seen.Add(current.RefreshToken), "a refresh token was handed out twice");
+            await silo.AssertAcceptedAsync(current.AccessToken);
+        }
+    }
+
+    [Fact]
+    public async Task A_refresh_token_works_only_once()
+    {
+        var user = await silo.RegisterAsync();
+        await silo.RefreshAsync(user);
+
+        using var again = await silo.RefreshResponseAsync(user.RefreshToken);
+
+        await again.AssertErrorAsync(HttpStatusCode.Unauthorized, "AUTH_SESSION_REVOKED");
+    }
+
+    [Fact]
+    public async Task Reusing_a_refresh_token_revokes_the_whole_session_and_leaves_other_sessions_alone()
+    {
+        var user = await silo.RegisterAsync();
+        var other = await silo.LoginAsync(user.Email, user.Password);
+        var rotated = await silo.RefreshAsync(user);
+        var newest = await silo.RefreshAsync(rotated);
+
+        using var replay = await silo.RefreshResponseAsync(user.RefreshToken);
+
+        await replay.AssertErrorAsync(HttpStatusCode.Unauthorized, "AUTH_SESSION_REVOKED");
+        // Every token of the session is dead: the newest refresh token and all access tokens.
+        using (var newestRefresh = await silo.RefreshResponseAsync(newest.RefreshToken))
+        {
+            await newestRefresh.AssertErrorAsync(HttpStatusCode.Unauthorized, "AUTH_TOKEN_INVALID");
+        }
+
+        await silo.AssertRefusedAsync(newest.AccessToken, "AUTH_SESSION_REVOKED");
+        await silo.AssertRefusedAsync(rotated.AccessToken, "AUTH_SESSION_REVOKED");
+        await silo.AssertRefusedAsync(user.AccessToken, "AUTH_SESSION_REVOKED");
+        var row = Assert.Single(await silo.SessionRowsAsync(user.UserId), s => s.Id == user.SessionId);
+        Assert.NotNull(row.RevokedAt);
+        Assert.Equal("refreshtokenreuse", row.RevokeReason);
+
+        // The user's other device keeps working.
+        await silo.AssertAcceptedAsync(other.AccessToken);
+        await silo.RefreshAsync(other);
+    }
+
+    [Fact]
+    public async Task Reusing_a_refresh_token_writes_an_audit_row()
+    {
+        var user = await silo.RegisterAsync();
+        await silo.RefreshAsync(user);
+        var requestId = NewRequestId();
+
+        using var replay = await silo.RefreshResponseAsync(user.RefreshToken, requestId);
+        await replay.AssertErrorAsync(HttpStatusCode.Unauthorized, "AUTH_SESSION_REVOKED");
+
+        var row = Assert.Single(await silo.AuditRowsAsync("auth.refresh_token.reuse", actorUserId: user.UserId));
+        Assert.Equal("session", row.SubjectType);
+        Assert.Equal(user.SessionId.ToString(), row.SubjectId);
+        Assert.Equal(requestId, row.RequestId);
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("hsr_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("hsr_short")]
+    [InlineData("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl")]
+    public async Task An_unknown_or_garbage_refresh_token_is_401_AUTH_TOKEN_INVALID(string token)
+    {
+        using var response = await silo.RefreshResponseAsync(token);
+
+        await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "AUTH_TOKEN_INVALID");
+    }
+
+    [Fact]
+    public async Task An_access_token_is_not_accepted_as_a_refresh_token()
+    {
+        var user = await silo.RegisterAsync();
+
+        using var response = await silo.RefreshResponseAsync(user.AccessToken);
+
+        await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "AUTH_TOKEN_INVALID");
+        await silo.AssertAcceptedAsync(user.AccessToken); // and nothing was revoked
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("{\"refresh_token\":null}")]
+    [InlineData("{\"refresh_token\":\"\"}")]
+    public async Task Refresh_without_a_refresh_token_is_400_naming_refresh_token(string body)
+    {
+        using var response = await silo.SendAsync(HttpMethod.Post, "/api/v1/auth/refresh", body);
+
+        await response.AssertValidationErrorAsync("refresh_token");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{\"refresh_token\":")]
+    [InlineData("[]")]
+    public async Task Refresh_with_a_missing_or_malformed_body_is_400(string body)
+    {
+        using var response = await silo.SendAsync(HttpMethod.Post, "/api/v1/auth/refresh", body);
+
+        await response.AssertErrorAsync(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+    }
+
+    [Fact]
+    public async Task Refresh_refuses_an_unknown_json_field_and_does_not_rotate()
+    {
+        var user = await silo.RegisterAsync();
+
+        using var response = await silo.SendAsync(HttpMethod.Post, "/api/v1/auth/refresh", Json(new JsonObject { ["refresh_token"] = user.RefreshToken, ["session_id"] = user.SessionId.ToString() }));
+
+        await response.AssertValidationErrorAsync("session_id");
+        await silo.RefreshAsync(user); // the token was not consumed
+    }
+
+    [Fact]
+    public async Task Refresh_with_a_wrongly_typed_refresh_token_names_the_field()
+    {
+        using var response = await silo.SendAsync(HttpMethod.Post, "/api/v1/auth/refresh", "{\"refresh_token\":12345}");
+
+        await response.AssertValidationErrorAsync("refresh_token");
+    }
+
+    [Fact]
+    public async Task The_refresh_token_of_a_logged_out_session_no_longer_works()
+    {
+        var user = await silo.RegisterAsync();
+        using (var logout = await silo.SendAsync(HttpMethod.Post, "/api/v1/auth/logout", token: user.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        }
+
+        using var response = await silo.RefreshResponseAsync(user.RefreshToken);
+
+        await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "AUTH_TOKEN_INVALID");
+    }
+
+    [Fact]
+    public async Task Refresh_is_public_and_works_with_a_stale_access_token_attached()
+    {
+        var user = await silo.RegisterAsync();
+        var expired = silo.MintAccessToken(user.UserId, user.SessionId, expires: DateTime.UtcNow.AddMinutes(-5));
+
+        using var response = await silo.SendAsync(HttpMethod.Post, "/api/v1/auth/refresh", Json(new JsonObject { ["refresh_token"] = user.RefreshToken }), token: expired);
+
+        await response.AssertOkJsonAsync();
+    }
+
+    [Fact]
+    public async Task Concurrent_use_of_one_refresh_token_lets_at_most_one_succeed()
+    {
+        var user = await silo.RegisterAsync();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => silo.RefreshResponseAsync(user.RefreshToken)));
+
+        try
+        {
+            Assert.True(responses.Count(r => r.StatusCode == HttpStatusCode.OK) <= 1, string.Join(", ", responses.Select(r => (int)r.StatusCode)));
+            Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
+            // A replay among them revoked the session: no token of it may work any more.
+            await silo.AssertRefusedAsync(user.AccessToken, "AUTH_SESSION_REVOKED");
+        }
+        finally
+        {
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+        }
+    }
+}
