@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using HiveSync.Grains.Interfaces.Auth;
+using HiveSync.Grains.Interfaces.Limits;
 using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.WebApi.Auth;
 using HiveSync.WebApi.Platform;
@@ -26,8 +27,9 @@ public static class HiveSyncApi
     public static IServiceCollection AddHiveSyncApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<PaginationOptions>().Bind(configuration.GetSection("Pagination"))
-            .Validate(p => p.DefaultPageSize >= 1 && p.MaxPageSize >= p.DefaultPageSize, "Pagination: need 1 <= DefaultPageSize <= MaxPageSize.")
+        services.AddOptions<PaginationOptions>().Bind(configuration.GetSection("Pagination")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TierOptions>().Bind(configuration.GetSection(TierOptions.Section))
+            .Validate(o => !TierPolicy.Problems(o).Any(), "Tiers: every limit must be positive and no tier may allow less than the one below it.")
             .ValidateOnStart();
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations()
             .Validate(o => o.SigningKey is null || IsStrongKey(o.SigningKey), "Auth:SigningKey must be base64 of at least 32 bytes.")

@@ -42,7 +42,7 @@ public enum SessionCheckResult
 }
 
 [GenerateSerializer, Immutable]
-public sealed record SessionCheck(SessionCheckResult Result, string Role);
+public sealed record SessionCheck(SessionCheckResult Result, string Role, string Tier);
 
 public enum SessionEndReason
 {

@@ -1,5 +1,6 @@
 using HiveSync.Grains.Audit;
 using HiveSync.Grains.Interfaces.Auth;
+using HiveSync.Grains.Interfaces.Limits;
 using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.Grains.Platform;
 using HiveSync.Grains.Profile;
@@ -96,19 +97,19 @@ public sealed class UserGrain(
     {
         if (_user is null)
         {
-            return new SessionCheck(SessionCheckResult.UnknownUser, Roles.User);
+            return new SessionCheck(SessionCheckResult.UnknownUser, Roles.User, Tiers.Free);
         }
 
         if (!_sessions.TryGetValue(sessionId, out var session))
         {
-            return new SessionCheck(SessionCheckResult.Revoked, _user.Role);
+            return new SessionCheck(SessionCheckResult.Revoked, _user.Role, Tiers.Free);
         }
 
         var now = Now;
         if (session.ExpiresAt <= now)
         {
             _sessions.Remove(sessionId);
-            return new SessionCheck(SessionCheckResult.Expired, _user.Role);
+            return new SessionCheck(SessionCheckResult.Expired, _user.Role, Tiers.Free);
         }
 
         session.LastSeenAt = now;
@@ -118,7 +119,7 @@ public sealed class UserGrain(
             await store.TouchSessionAsync(sessionId, now);
         }
 
-        return new SessionCheck(SessionCheckResult.Active, _user.Role);
+        return new SessionCheck(SessionCheckResult.Active, _user.Role, ToAccount(_user).Tier);
     }
 
     public async Task EndSession(Guid sessionId, SessionEndReason reason, DeviceInfo actor)
@@ -236,8 +237,8 @@ public sealed class UserGrain(
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
     // Tier and subscription come with billing; until then every account is on the free tier.
-    private static UserAccount ToAccount(UserRow user) => new(user.Id, user.Email, user.Role, "free", null, null, null, null);
+    private static UserAccount ToAccount(UserRow user) => new(user.Id, user.Email, user.Role, Tiers.Free, null, null, null, null);
 
     private static UserProfile ToProfile(UserRow user) => new(
-        user.Id, user.Email, user.DisplayName, user.AvatarUrl, user.Preferences, user.Role, user.EmailVerified, "free", Utc(user.CreatedAt), Utc(user.UpdatedAt));
+        user.Id, user.Email, user.DisplayName, user.AvatarUrl, user.Preferences, user.Role, user.EmailVerified, ToAccount(user).Tier, Utc(user.CreatedAt), Utc(user.UpdatedAt));
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
+using HiveSync.Grains.Interfaces.Limits;
 using HiveSync.Grains.Interfaces.Platform;
+using HiveSync.WebApi.Platform.Auth;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -8,9 +10,9 @@ namespace HiveSync.WebApi.Platform;
 
 public sealed class PaginationOptions
 {
+    /// <summary>page_size when none is given; the maximum is the caller's tier's <c>MaxPageSize</c>.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1000)]
     public int DefaultPageSize { get; set; } = 20;
-
-    public int MaxPageSize { get; set; } = 100;
 }
 
 /// <summary>A validated page request; out-of-range values are refused, never clamped.</summary>
@@ -28,11 +30,11 @@ public sealed class PageQuery
     [Microsoft.AspNetCore.Mvc.FromQuery(Name = "page_size")]
     public string? PageSize { get; init; }
 
-    public PageRequest Validate(PaginationOptions options)
+    public PageRequest Validate(int defaultPageSize, int maxPageSize)
     {
         var errors = new Dictionary<string, string[]>();
         var page = Parse(Page, 1, "page", 1, int.MaxValue / 1000, errors);
-        var size = Parse(PageSize, options.DefaultPageSize, "page_size", 1, options.MaxPageSize, errors);
+        var size = Parse(PageSize, Math.Min(defaultPageSize, maxPageSize), "page_size", 1, maxPageSize, errors);
         if (errors.Count > 0)
         {
             throw DomainException.Validation(errors);
@@ -61,8 +63,11 @@ public sealed class PageQuery
 /// <summary>Handlers take this to get the validated page request with the configured bounds.</summary>
 public static class PageQueryExtensions
 {
+    /// <summary>Validates against the default page size and the caller's tier's maximum.</summary>
     public static PageRequest Validate(this PageQuery query, HttpContext context) =>
-        query.Validate(context.RequestServices.GetRequiredService<IOptions<PaginationOptions>>().Value);
+        query.Validate(
+            context.RequestServices.GetRequiredService<IOptions<PaginationOptions>>().Value.DefaultPageSize,
+            context.RequestServices.GetRequiredService<IOptions<TierOptions>>().Value.For(context.User.Tier()).MaxPageSize);
 
     public static PageEnvelope<T> ToPage<T>(this IReadOnlyList<T> all, PageRequest page) =>
         new(all.Skip(page.Offset).Take(page.PageSize).ToList(), all.Count, page.Page, page.PageSize);

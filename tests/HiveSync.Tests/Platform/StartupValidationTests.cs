@@ -12,7 +12,8 @@ public sealed class StartupValidationTests
     [InlineData("Auth:SigningKey", "not base64 at all!")]
     [InlineData("Auth:AccessTokenLifetime", "2.00:00:00")]
     [InlineData("Auth:PasswordHashIterations", "10")]
-    [InlineData("Pagination:MaxPageSize", "0")]
+    [InlineData("Pagination:DefaultPageSize", "0")]
+    [InlineData("Tiers:Pro:Projects", "1")]
     [InlineData("Api:MaxRequestBodyBytes", "1")]
     public async Task An_invalid_setting_stops_start_up(string key, string value)
     {

@@ -13,6 +13,9 @@ public sealed class AccessTokens(IOptions<AuthOptions> options, TimeProvider clo
     public const string SubjectClaim = "sub";
     public const string RoleClaim = "role";
 
+    /// <summary>Set per request from the user's grain (never trusted from the token).</summary>
+    public const string TierClaim = "tier";
+
     private readonly JsonWebTokenHandler _handler = new();
 
     public IssuedAccessToken Issue(IssuedSession session)
@@ -48,6 +51,9 @@ public static class CallerClaims
 {
     public static long UserId(this ClaimsPrincipal user) =>
         long.Parse(user.FindFirstValue(AccessTokens.SubjectClaim) ?? throw new InvalidOperationException("No subject claim."), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The caller's current tier; free when not signed in.</summary>
+    public static string Tier(this ClaimsPrincipal user) => user.FindFirstValue(AccessTokens.TierClaim) ?? HiveSync.Grains.Interfaces.Limits.Tiers.Free;
 
     public static Guid SessionId(this ClaimsPrincipal user) =>
         Guid.Parse(user.FindFirstValue(AccessTokens.SessionClaim) ?? throw new InvalidOperationException("No session claim."));

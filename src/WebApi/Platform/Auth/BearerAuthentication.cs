@@ -63,14 +63,15 @@ public static class BearerAuthentication
             return;
         }
 
-        // The role can change during a token's life (e.g. promoted by configuration): the grain's is current.
+        // Role and tier can change during a token's life (promotion, a subscription event): the grain's are current.
         var identity = (System.Security.Claims.ClaimsIdentity)principal.Identity!;
-        foreach (var stale in identity.FindAll(AccessTokens.RoleClaim).ToList())
+        foreach (var stale in identity.FindAll(c => c.Type is AccessTokens.RoleClaim or AccessTokens.TierClaim).ToList())
         {
             identity.RemoveClaim(stale);
         }
 
         identity.AddClaim(new System.Security.Claims.Claim(AccessTokens.RoleClaim, check.Role));
+        identity.AddClaim(new System.Security.Claims.Claim(AccessTokens.TierClaim, check.Tier));
     }
 
     private static Task WriteChallengeAsync(JwtBearerChallengeContext context)
