@@ -1,4 +1,5 @@
 using System.Net;
+using HiveSync.Grains.Platform;
 using Orleans.Configuration;
 
 namespace HiveSync.Silo.Platform;
@@ -30,6 +31,12 @@ public static class OrleansHosting
         {
             o.Invariant = Invariant;
             o.ConnectionString = connectionString;
+        });
+        silo.AddAdoNetGrainStorage(StorageProviders.Disposable, o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+            o.DeleteStateOnClear = true;
         });
         silo.UseAdoNetReminderService(o =>
         {
