@@ -1,5 +1,6 @@
 using HiveSync.Grains.Audit;
 using HiveSync.Grains.Auth;
+using HiveSync.Grains.Billing;
 using HiveSync.Grains.Platform;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,6 +18,7 @@ public static class GrainServices
         services.AddSingleton<UserStore>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<PasswordHashing>();
+        services.AddHiveSyncBilling();
         return services;
     }
 }

@@ -4,8 +4,10 @@ using HiveSync.Grains.Interfaces.Auth;
 using HiveSync.Grains.Interfaces.Limits;
 using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.WebApi.Auth;
+using HiveSync.WebApi.Billing;
 using HiveSync.WebApi.Platform;
 using HiveSync.WebApi.Platform.Auth;
+using HiveSync.WebApi.Platform.RateLimiting;
 using HiveSync.WebApi.Profile;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -31,6 +33,9 @@ public static class HiveSyncApi
         services.AddOptions<TierOptions>().Bind(configuration.GetSection(TierOptions.Section))
             .Validate(o => !TierPolicy.Problems(o).Any(), "Tiers: every limit must be positive and no tier may allow less than the one below it.")
             .ValidateOnStart();
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section))
+            .Validate(o => o.IsValid(), "RateLimits:AnonymousPerMinute values must be positive.").ValidateOnStart();
+        services.AddOptions<LoginGuardOptions>().Bind(configuration.GetSection(LoginGuardOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations()
             .Validate(o => o.SigningKey is null || IsStrongKey(o.SigningKey), "Auth:SigningKey must be base64 of at least 32 bytes.")
             .ValidateOnStart();
@@ -39,7 +44,9 @@ public static class HiveSyncApi
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.TryAddTimeProvider();
         services.AddSingleton<AccessTokens>();
+        services.AddBillingApi(configuration);
         services.AddBearerAuthentication();
+        services.AddCookieSessionAuthentication();
         services.AddOpenApi(OpenApiConventions.Configure);
         return services;
     }
@@ -76,6 +83,8 @@ public static class HiveSyncApi
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<CsrfProtectionMiddleware>();
+        app.UseMiddleware<RateLimitingMiddleware>();
 
         app.MapOpenApi(OpenApiPath).AllowAnonymous();
         app.MapScalarApiReference("/scalar", options => options.WithTitle("HiveSync API").WithOpenApiRoutePattern(OpenApiPath)).AllowAnonymous();
@@ -83,6 +92,7 @@ public static class HiveSyncApi
         app.MapAuthApi();
         app.MapUserApi();
         app.MapProfileApi();
+        app.MapBillingApi();
         return app;
     }
 

@@ -13,7 +13,7 @@ public sealed record DeviceInfo(string? UserAgent, string? IpAddress, string? De
 [GenerateSerializer, Immutable]
 public sealed record Registration(string? Email, string? Password, string? DisplayName);
 
-/// <summary>The user object of <c>GET /user/me</c> (subscription fields stay null until billing exists).</summary>
+/// <summary>The user object of <c>GET /user/me</c>: tier and subscription fields come from the user's subscriptions (none: free, nulls).</summary>
 [GenerateSerializer, Immutable]
 public sealed record UserAccount(
     long Id,

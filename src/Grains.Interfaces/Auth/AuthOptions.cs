@@ -33,4 +33,18 @@ public sealed class AuthOptions
 
     /// <summary>Emails that are given the admin role when they register or sign in.</summary>
     public string[] AdminEmails { get; set; } = [];
+
+    /// <summary>How long a one-time login token (<c>POST /auth/session-token</c>) can be exchanged.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan SessionTokenLifetime { get; set; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>The web frontend: one-time login links are <c>{WebBaseUrl}/login/session/{token}</c>.</summary>
+    [Required]
+    public string WebBaseUrl { get; set; } = "https://hivesync.dev";
+
+    /// <summary>The <c>Secure</c> attribute of the session cookies; unset: secure except in Development.</summary>
+    public bool? CookieSecure { get; set; }
+
+    /// <summary>The session cookies' <c>Domain</c> (e.g. the parent domain of web frontend and API); unset: this host only.</summary>
+    public string? CookieDomain { get; set; }
 }

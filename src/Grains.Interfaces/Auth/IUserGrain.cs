@@ -23,6 +23,12 @@ public interface IUserGrain : IGrainWithIntegerKey
     [AlwaysInterleave]
     Task<SessionCheck> CheckSession(Guid sessionId, DeviceInfo device);
 
+    /// <summary>
+    /// Opens a cookie session (web frontend) for a redeemed one-time token; null when the session that asked for
+    /// the token has ended since (or the user is gone).
+    /// </summary>
+    Task<IssuedCookieSession?> StartCookieSession(Guid issuingSessionId, DeviceInfo device);
+
     /// <summary>Ends one of the user's sessions (logout, or delete from the sessions list).</summary>
     Task EndSession(Guid sessionId, SessionEndReason reason, DeviceInfo actor);
 
@@ -31,4 +37,10 @@ public interface IUserGrain : IGrainWithIntegerKey
     Task<UserProfile> GetProfile();
 
     Task<UserProfile> UpdateProfile(ProfileChanges changes);
+
+    /// <summary>The user's LemonSqueezy subscriptions as last applied (their tier comes from these alone).</summary>
+    Task<IReadOnlyList<HiveSync.Grains.Interfaces.Billing.SubscriptionState>> GetSubscriptions();
+
+    /// <summary>Called by a subscription's grain after it applied a newer state of one of this user's subscriptions.</summary>
+    Task SubscriptionChanged(HiveSync.Grains.Interfaces.Billing.SubscriptionState state);
 }

@@ -57,6 +57,11 @@ public static class TierPolicy
                 yield return $"Tiers:{tier}:{limit.Name} must be positive.";
             }
 
+            foreach (var limit in new[] { TierLimit.PreviewsPerDay, TierLimit.AiDocsPerDay }.Where(l => l.Of(limits) > QuotaRequest.MaxLimit))
+            {
+                yield return $"Tiers:{tier}:{limit.Name} must be at most {QuotaRequest.MaxLimit} (a usage quota's state holds one entry per use).";
+            }
+
             foreach (var (group, perMinute) in limits.RequestsPerMinute.Where(r => r.Value <= 0))
             {
                 yield return $"Tiers:{tier}:RequestsPerMinute:{group} must be positive (was {perMinute}).";

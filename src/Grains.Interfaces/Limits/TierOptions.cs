@@ -88,5 +88,15 @@ public sealed class TierOptions
 /// <summary>Route groups that own a rate-limit bucket; each route group names its own in one line.</summary>
 public static class RateLimitGroups
 {
+    /// <summary>The settings key that covers every group not named on its own.</summary>
     public const string Default = "default";
+
+    public const string Auth = "auth";
+    public const string User = "user";
+    public const string Profile = "profile";
+    public const string Billing = "billing";
+    public const string BillingWebhook = "billing_webhook";
+
+    /// <summary>Failed sign-ins per account (<see cref="LoginGuardOptions"/>), not a route group.</summary>
+    public const string LoginAccount = "login_account";
 }

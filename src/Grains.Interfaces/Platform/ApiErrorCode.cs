@@ -18,6 +18,10 @@ public static class ErrorCodes
     public static readonly ApiErrorCode AuthTokenInvalid = new("AUTH_TOKEN_INVALID", 401);
     public static readonly ApiErrorCode AuthSessionRevoked = new("AUTH_SESSION_REVOKED", 401);
     public static readonly ApiErrorCode AuthForbidden = new("AUTH_FORBIDDEN", 403);
+
+    /// <summary>A cookie-authenticated state-changing request without the matching <c>X-CSRF-Token</c> header.</summary>
+    public static readonly ApiErrorCode CsrfTokenInvalid = new("CSRF_TOKEN_INVALID", 403);
+
     public static readonly ApiErrorCode TierLimitExceeded = new("TIER_LIMIT_EXCEEDED", 403);
     public static readonly ApiErrorCode TierUpgradeRequired = new("TIER_UPGRADE_REQUIRED", 403);
     public static readonly ApiErrorCode PreviewLimitExceeded = new("PREVIEW_LIMIT_EXCEEDED", 403);
@@ -34,6 +38,14 @@ public static class ErrorCodes
     public static readonly ApiErrorCode WebhookDeliveryFailed = new("WEBHOOK_DELIVERY_FAILED", 502);
     public static readonly ApiErrorCode InternalError = new("INTERNAL_ERROR", 500);
     public static readonly ApiErrorCode ServiceUnavailable = new("SERVICE_UNAVAILABLE", 503);
+
+    // Billing (LemonSqueezy).
+    public static readonly ApiErrorCode SubscriptionNotFound = new("SUBSCRIPTION_NOT_FOUND", 404);
+    public static readonly ApiErrorCode SubscriptionExists = new("SUBSCRIPTION_EXISTS", 409);
+    public static readonly ApiErrorCode WebhookSignatureInvalid = new("WEBHOOK_SIGNATURE_INVALID", 401);
+
+    /// <summary>LemonSqueezy refused, failed or timed out; 500 as the plan's start-checkout says ("500 – LS API failure").</summary>
+    public static readonly ApiErrorCode BillingProviderError = new("BILLING_PROVIDER_ERROR", 500);
 
     /// <summary>Every code, for the OpenAPI document and for mapping a code back to its status.</summary>
     public static IReadOnlyDictionary<string, ApiErrorCode> All { get; } = typeof(ErrorCodes)

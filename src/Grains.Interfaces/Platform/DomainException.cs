@@ -46,6 +46,10 @@ public sealed class DomainException : Exception
     [Id(1)]
     public string? DetailsJson { get; private set; }
 
+    /// <summary>Seconds after which a retry may succeed (429, 503): sent as <c>Retry-After</c>.</summary>
+    [Id(2)]
+    public int? RetryAfterSeconds { get; init; }
+
     /// <summary>A validation failure of one field: details are <c>{ "field": ["message"] }</c>.</summary>
     public static DomainException Validation(string field, string message) =>
         Validation(new Dictionary<string, string[]> { [field] = [message] });

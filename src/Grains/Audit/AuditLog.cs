@@ -17,6 +17,13 @@ public static class AuditActions
     public const string RefreshTokenReuse = "auth.refresh_token.reuse";
     public const string RoleGranted = "auth.role.granted";
     public const string ProfileUpdated = "profile.updated";
+    public const string SessionTokenIssued = "auth.session_token.issued";
+    public const string SessionTokenExchanged = "auth.session_token.exchanged";
+    public const string CheckoutCreated = "billing.checkout.created";
+    public const string PlanChanged = "billing.plan.changed";
+    public const string SubscriptionApplied = "billing.subscription.applied";
+    public const string SubscriptionDuplicate = "billing.subscription.duplicate";
+    public const string BillingEventFailed = "billing.event.failed";
 }
 
 /// <summary>One row of the audit log.</summary>
@@ -36,6 +43,12 @@ public sealed class AuditLog(NpgsqlDataSource db)
     public async Task WriteAsync(AuditEntry entry)
     {
         await using var connection = await db.OpenConnectionAsync();
+        await WriteAsync(entry, connection, null);
+    }
+
+    /// <summary>Writes inside the caller's transaction, so the entry exists exactly when the change it records does.</summary>
+    public static async Task WriteAsync(AuditEntry entry, NpgsqlConnection connection, NpgsqlTransaction? transaction)
+    {
         await connection.ExecuteAsync(
             """
             INSERT INTO audit_log (action, actor_user_id, subject_type, subject_id, ip_address, user_agent, request_id, details)
@@ -51,6 +64,7 @@ public sealed class AuditLog(NpgsqlDataSource db)
                 entry.Device?.UserAgent,
                 RequestId = Orleans.Runtime.RequestContext.Get(RequestIdKey) as string,
                 Details = JsonSerializer.Serialize(entry.Details ?? new { }),
-            });
+            },
+            transaction);
     }
 }

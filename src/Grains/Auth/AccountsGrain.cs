@@ -1,8 +1,10 @@
 using System.Globalization;
 using HiveSync.Grains.Audit;
 using HiveSync.Grains.Interfaces.Auth;
+using HiveSync.Grains.Interfaces.Limits;
 using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.Grains.Platform;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
 namespace HiveSync.Grains.Auth;
@@ -12,7 +14,7 @@ namespace HiveSync.Grains.Auth;
 /// every change is handed to the owning <see cref="IUserGrain"/>.
 /// </summary>
 [StatelessWorker]
-public sealed class AccountsGrain(UserStore store, AuditLog audit, PasswordHashing passwords, DomainClock clock) : Grain, IAccountsGrain
+public sealed class AccountsGrain(UserStore store, AuditLog audit, PasswordHashing passwords, DomainClock clock, IOptions<LoginGuardOptions> guardOptions) : Grain, IAccountsGrain
 {
     public const int DeviceNameMaxLength = 100;
 
@@ -46,6 +48,18 @@ public sealed class AccountsGrain(UserStore store, AuditLog audit, PasswordHashi
         }
 
         var normalised = EmailAddress.TryNormalise(email);
+
+        // Every attempt takes one from the account's failure allowance up front (so parallel guesses cannot
+        // overshoot it); a successful sign-in gives it back. Unknown emails are guarded alike.
+        var policy = new RateLimitPolicy(RateLimitGroups.LoginAccount, guardOptions.Value.FailuresPerWindow, guardOptions.Value.WindowSeconds);
+        var guard = GrainFactory.GetGrain<IRateLimitGrain>(RateLimitKeys.Bucket(RateLimitGroups.LoginAccount, AccountKey(normalised ?? email)));
+        var allowance = await guard.Acquire(policy);
+        if (!allowance.Allowed)
+        {
+            await audit.WriteAsync(new AuditEntry(AuditActions.LoginFailed, null, device, "email", normalised ?? "(malformed)", new { reason = "account_paused" }));
+            throw allowance.Refused("Too many failed sign-ins for this account; retry after the number of seconds in Retry-After.");
+        }
+
         var userId = normalised is null ? null : await store.FindUserIdByEmailAsync(normalised);
         if (userId is null)
         {
@@ -54,8 +68,14 @@ public sealed class AccountsGrain(UserStore store, AuditLog audit, PasswordHashi
             throw AuthErrors.InvalidCredentials();
         }
 
-        return await GrainFactory.GetGrain<IUserGrain>(userId.Value).SignIn(password, device);
+        var session = await GrainFactory.GetGrain<IUserGrain>(userId.Value).SignIn(password, device);
+        await guard.Release(policy);
+        return session;
     }
+
+    // The bucket key is a hash: no email address in grain ids, logs or the dashboard.
+    private static string AccountKey(string email) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(email.Trim().ToLowerInvariant())));
 
     public async Task<IssuedSession> Refresh(string refreshToken, DeviceInfo device)
     {

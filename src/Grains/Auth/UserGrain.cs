@@ -1,5 +1,7 @@
 using HiveSync.Grains.Audit;
+using HiveSync.Grains.Billing;
 using HiveSync.Grains.Interfaces.Auth;
+using HiveSync.Grains.Interfaces.Billing;
 using HiveSync.Grains.Interfaces.Limits;
 using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.Grains.Platform;
@@ -26,6 +28,7 @@ public sealed class UserGrain(
 
     private readonly Dictionary<Guid, SessionRow> _sessions = [];
     private readonly Dictionary<Guid, DateTime> _lastSeenPersisted = [];
+    private readonly Dictionary<string, SubscriptionState> _subscriptions = [];
     private UserRow? _user;
 
     private long UserId => this.GetPrimaryKeyLong();
@@ -122,6 +125,34 @@ public sealed class UserGrain(
         return new SessionCheck(SessionCheckResult.Active, _user.Role, ToAccount(_user).Tier);
     }
 
+    public async Task<IssuedCookieSession?> StartCookieSession(Guid issuingSessionId, DeviceInfo device)
+    {
+        // A login link is worth no more than the session that asked for it: if that one ended, so did the link.
+        if (_user is null || !_sessions.TryGetValue(issuingSessionId, out var issuing) || issuing.ExpiresAt <= Now)
+        {
+            return null;
+        }
+
+        await EvictBeyondLimitAsync(options.CurrentValue.MaxSessionsPerUser - 1);
+        var now = Now;
+        var session = new SessionRow
+        {
+            Id = Guid.CreateVersion7(),
+            UserId = _user.Id,
+            DeviceName = device.DeviceName,
+            UserAgent = device.UserAgent,
+            IpAddress = device.IpAddress,
+            CreatedAt = now,
+            LastSeenAt = now,
+            ExpiresAt = now + options.CurrentValue.RefreshTokenLifetime, // fixed: a cookie session is never refreshed
+        };
+        await store.CreateCookieSessionAsync(session);
+        _sessions[session.Id] = session;
+        _lastSeenPersisted[session.Id] = now;
+        await audit.WriteAsync(new AuditEntry(AuditActions.SessionTokenExchanged, _user.Id, device, "session", session.Id.ToString(), new { kind = "cookie", issuing_session_id = issuingSessionId }));
+        return new IssuedCookieSession(ToAccount(_user), session.Id, Utc(session.ExpiresAt));
+    }
+
     public async Task EndSession(Guid sessionId, SessionEndReason reason, DeviceInfo actor)
     {
         var user = RequireUser();
@@ -150,6 +181,31 @@ public sealed class UserGrain(
 
     public Task<UserProfile> GetProfile() => Task.FromResult(ToProfile(RequireUser()));
 
+    public Task<IReadOnlyList<SubscriptionState>> GetSubscriptions()
+    {
+        RequireUser();
+        return Task.FromResult<IReadOnlyList<SubscriptionState>>(_subscriptions.Values.ToList());
+    }
+
+    public async Task SubscriptionChanged(SubscriptionState state)
+    {
+        if (_user is null || state.UserId != UserId)
+        {
+            return; // not this user's (or the user is gone): nothing to show
+        }
+
+        var now = new DateTimeOffset(Now);
+        var isNew = !_subscriptions.ContainsKey(state.SubscriptionId);
+        _subscriptions[state.SubscriptionId] = state;
+
+        // Two live subscriptions mean the user pays twice (e.g. two checkouts opened side by side and both paid): flag it for support.
+        var others = _subscriptions.Values.Where(s => s.SubscriptionId != state.SubscriptionId && SubscriptionRules.IsLive(s, now)).Select(s => s.SubscriptionId).ToList();
+        if (isNew && SubscriptionRules.IsLive(state, now) && others.Count > 0)
+        {
+            await audit.WriteAsync(new AuditEntry(AuditActions.SubscriptionDuplicate, UserId, null, "subscription", state.SubscriptionId, new { other_live_subscriptions = others }));
+        }
+    }
+
     public async Task<UserProfile> UpdateProfile(ProfileChanges changes)
     {
         var user = RequireUser();
@@ -176,6 +232,15 @@ public sealed class UserGrain(
             foreach (var session in await store.LoadLiveSessionsAsync(UserId, Now))
             {
                 _sessions[session.Id] = session;
+            }
+        }
+
+        _subscriptions.Clear();
+        if (_user is not null)
+        {
+            foreach (var subscription in await store.LoadSubscriptionsAsync(UserId))
+            {
+                _subscriptions[subscription.SubscriptionId] = subscription;
             }
         }
     }
@@ -236,9 +301,15 @@ public sealed class UserGrain(
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
-    // Tier and subscription come with billing; until then every account is on the free tier.
-    private static UserAccount ToAccount(UserRow user) => new(user.Id, user.Email, user.Role, Tiers.Free, null, null, null, null);
+    // The tier comes only from the user's subscriptions (none: free), evaluated now: a cancelled one lapses at its ends_at.
+    private UserAccount ToAccount(UserRow user)
+    {
+        var now = new DateTimeOffset(Now);
+        return SubscriptionRules.Current(_subscriptions.Values, now) is { } s
+            ? new(user.Id, user.Email, user.Role, SubscriptionRules.EffectiveTier(s, now), SubscriptionRules.ApiStatus(s.Status), s.SubscriptionId, s.RenewsAt, s.EndsAt)
+            : new(user.Id, user.Email, user.Role, Tiers.Free, null, null, null, null);
+    }
 
-    private static UserProfile ToProfile(UserRow user) => new(
+    private UserProfile ToProfile(UserRow user) => new(
         user.Id, user.Email, user.DisplayName, user.AvatarUrl, user.Preferences, user.Role, user.EmailVerified, ToAccount(user).Tier, Utc(user.CreatedAt), Utc(user.UpdatedAt));
 }

@@ -117,6 +117,26 @@ public sealed class UserStore(NpgsqlDataSource db)
         await tx.CommitAsync();
     }
 
+    /// <summary>The user's LemonSqueezy subscriptions (a handful at most); <c>SubscriptionGrain</c> writes them.</summary>
+    public async Task<List<HiveSync.Grains.Interfaces.Billing.SubscriptionState>> LoadSubscriptionsAsync(long userId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var rows = await connection.QueryAsync<Billing.SubscriptionRow>($"SELECT {Billing.SubscriptionRow.Columns} FROM subscriptions WHERE user_id = @userId", new { userId });
+        return rows.Select(r => r.ToState()).ToList();
+    }
+
+    /// <summary>A cookie session (web frontend): no refresh token, it ends at its expiry or when revoked.</summary>
+    public async Task CreateCookieSessionAsync(SessionRow session)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO device_sessions (id, user_id, kind, device_name, user_agent, ip_address, created_at, last_seen_at, expires_at)
+            VALUES (@Id, @UserId, 'cookie', @DeviceName, @UserAgent, @IpAddress, @CreatedAt, @LastSeenAt, @ExpiresAt)
+            """,
+            session);
+    }
+
     /// <summary>
     /// Marks the presented token used and issues its successor, in one transaction. False when the presented
     /// token was already used (a replay), in which case nothing changes.

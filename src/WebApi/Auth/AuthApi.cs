@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using HiveSync.Grains.Interfaces.Auth;
 using HiveSync.Grains.Interfaces.Platform;
+using HiveSync.Grains.Interfaces.Limits;
 using HiveSync.WebApi.Platform;
+using HiveSync.WebApi.Platform.RateLimiting;
 using HiveSync.WebApi.Platform.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -15,7 +17,7 @@ public static class AuthApi
 {
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/auth").WithTags("Auth");
+        var api = app.MapGroup("/api/v1/auth").WithTags("Auth").RequireRateLimit(RateLimitGroups.Auth);
 
         api.MapPost("/register", Register).AllowAnonymous().ProducesErrors(400, 409, 413, 415);
         api.MapPost("/login", Login).AllowAnonymous().ProducesErrors(400, 401, 413, 415);
@@ -24,6 +26,8 @@ public static class AuthApi
         api.MapGet("/me", Me).RequireAuthorization().ProducesErrors(401);
         api.MapGet("/sessions", ListSessions).RequireAuthorization().ProducesErrors(400, 401);
         api.MapDelete("/sessions/{sessionId}", DeleteSession).RequireAuthorization().ProducesErrors(401, 404);
+        api.MapPost("/session-token", CreateSessionToken).RequireAuthorization().ProducesErrors(401, 403);
+        api.MapPost("/session-exchange", ExchangeSessionToken).AllowAnonymous().ProducesErrors(400, 410, 413, 415);
 
         return app;
     }
@@ -49,6 +53,7 @@ public static class AuthApi
     public static async Task<NoContent> Logout(ClaimsPrincipal user, HttpContext http, [AsParameters] AuthServices services)
     {
         await services.User(user).EndSession(user.SessionId(), SessionEndReason.Logout, DeviceInfoOf.Request(http));
+        SessionCookies.DeleteIfCookieSession(http);
         return TypedResults.NoContent();
     }
 
@@ -75,6 +80,23 @@ public static class AuthApi
 
         await services.User(user).EndSession(id, SessionEndReason.Revoked, DeviceInfoOf.Request(http));
         return TypedResults.NoContent();
+    }
+
+    /// <summary>A one-time login link for the web frontend (the spec's shape: <c>{ "url" }</c>, not wrapped).</summary>
+    public static async Task<Ok<SessionTokenResponse>> CreateSessionToken(ClaimsPrincipal user, HttpContext http, [AsParameters] SessionTokenServices services)
+    {
+        var issued = await services.Tokens.Issue(user.UserId(), user.SessionId(), DeviceInfoOf.Request(http));
+        http.Response.Headers.CacheControl = "no-store"; // the link signs in whoever holds it
+        return TypedResults.Ok(new SessionTokenResponse(services.LoginUrl(issued.Token)));
+    }
+
+    /// <summary>Redeems a login link once: a cookie session and its CSRF cookie, and the user (the spec's shape).</summary>
+    public static async Task<Ok<SessionExchangeResponse>> ExchangeSessionToken(SessionExchangeRequest request, HttpContext http, [AsParameters] SessionTokenServices services)
+    {
+        var session = await services.Tokens.Exchange(request.Token ?? "", DeviceInfoOf.Request(http));
+        services.Cookies.Append(http, session);
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(new SessionExchangeResponse("success", UserResponse.From(session.User)));
     }
 }
 

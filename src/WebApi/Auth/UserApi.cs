@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using HiveSync.Grains.Interfaces.Limits;
 using HiveSync.WebApi.Platform;
+using HiveSync.WebApi.Platform.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +14,7 @@ public static class UserApi
 {
     public static IEndpointRouteBuilder MapUserApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/user").WithTags("Auth").RequireAuthorization();
+        var api = app.MapGroup("/api/v1/user").WithTags("Auth").RequireAuthorization().RequireRateLimit(RateLimitGroups.User);
 
         api.MapGet("/me", Me).ProducesErrors(401);
 

@@ -13,8 +13,15 @@ public static class ErrorEnvelopeWriter
     public static Task WriteAsync(HttpContext context, ApiErrorCode code, string message, object? details = null) =>
         WriteAsync(context, code.Code, code.Status, message, details is null ? null : JsonSerializer.SerializeToElement(details, JsonOptions(context)));
 
-    public static Task WriteAsync(HttpContext context, DomainException error) =>
-        WriteAsync(context, error.Code, ErrorCodes.StatusOf(error.Code), error.Message, error.DetailsJson is null ? null : JsonDocument.Parse(error.DetailsJson).RootElement);
+    public static Task WriteAsync(HttpContext context, DomainException error)
+    {
+        if (error.RetryAfterSeconds is int seconds && !context.Response.HasStarted)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return WriteAsync(context, error.Code, ErrorCodes.StatusOf(error.Code), error.Message, error.DetailsJson is null ? null : JsonDocument.Parse(error.DetailsJson).RootElement);
+    }
 
     private static async Task WriteAsync(HttpContext context, string code, int status, string message, JsonElement? details)
     {

@@ -11,6 +11,8 @@ namespace HiveSync.WebApi.Platform;
 public static class OpenApiConventions
 {
     public const string BearerScheme = "Bearer";
+    public const string SessionCookieScheme = "SessionCookie";
+    public const string CsrfTokenScheme = "CsrfToken";
 
     public static void Configure(OpenApiOptions options)
     {
@@ -31,6 +33,20 @@ public static class OpenApiConventions
                 BearerFormat = "JWT",
                 Description = "Access token from /api/v1/auth/login, /register or /refresh.",
             };
+            document.Components.SecuritySchemes[SessionCookieScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Cookie,
+                Name = Auth.SessionCookies.SessionCookie,
+                Description = "Web frontend: the HttpOnly cookie session set by /api/v1/auth/session-exchange. Used when no Authorization header is sent.",
+            };
+            document.Components.SecuritySchemes[CsrfTokenScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = Auth.SessionCookies.CsrfHeader,
+                Description = $"With the session cookie, state-changing requests also send the value of the {Auth.SessionCookies.CsrfCookie} cookie in this header (else 403 CSRF_TOKEN_INVALID).",
+            };
             return Task.CompletedTask;
         });
         options.AddOperationTransformer((operation, context, _) =>
@@ -40,11 +56,27 @@ public static class OpenApiConventions
             {
                 operation.Security ??= [];
                 operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] });
+
+                // Alternatively the session cookie, plus the CSRF header on state-changing methods.
+                var cookie = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SessionCookieScheme, context.Document)] = [] };
+                if (!IsSafe(context.Description.HttpMethod))
+                {
+                    cookie[new OpenApiSecuritySchemeReference(CsrfTokenScheme, context.Document)] = [];
+                    if (operation.Responses?.TryGetValue("401", out var unauthorized) == true && !operation.Responses.ContainsKey("403"))
+                    {
+                        operation.Responses["403"] = new OpenApiResponse { Description = "Forbidden (e.g. CSRF_TOKEN_INVALID)", Content = unauthorized.Content };
+                    }
+                }
+
+                operation.Security.Add(cookie);
             }
 
             return Task.CompletedTask;
         });
     }
+
+    private static bool IsSafe(string? method) =>
+        method is null || HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method);
 
     /// <summary>Declares the error envelope for the given statuses (plus 500, which any route can answer).</summary>
     public static TBuilder ProducesErrors<TBuilder>(this TBuilder builder, params int[] statuses)

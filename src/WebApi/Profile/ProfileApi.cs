@@ -3,7 +3,9 @@ using System.Text.Json;
 using HiveSync.Grains.Interfaces.Auth;
 using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.WebApi.Auth;
+using HiveSync.Grains.Interfaces.Limits;
 using HiveSync.WebApi.Platform;
+using HiveSync.WebApi.Platform.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,7 +18,7 @@ public static class ProfileApi
 {
     public static IEndpointRouteBuilder MapProfileApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/profile").WithTags("Profile").RequireAuthorization();
+        var api = app.MapGroup("/api/v1/profile").WithTags("Profile").RequireAuthorization().RequireRateLimit(RateLimitGroups.Profile);
 
         api.MapGet("/", Get).ProducesErrors(401);
         api.MapPatch("/", Update).Accepts<ProfilePatchRequest>("application/json").ProducesErrors(400, 401, 413, 415);

@@ -59,6 +59,11 @@ public sealed class SiloProcess : IAsyncDisposable
             ["Orleans:GatewayPort"] = TestSilo.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Auth:PasswordHashIterations"] = "1000",
         };
+        foreach (var (key, value) in TestSilo.GenerousRateLimits)
+        {
+            all[key] = value!;
+        }
+
         foreach (var (key, value) in settings)
         {
             all[key] = value;

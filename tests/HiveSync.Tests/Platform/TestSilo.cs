@@ -44,6 +44,11 @@ public class TestSilo : IAsyncLifetime
             ["Auth:PasswordHashIterations"] = "1000",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        foreach (var (key, value) in GenerousRateLimits)
+        {
+            settings[key] = value;
+        }
+
         foreach (var (key, value) in Settings)
         {
             settings[key] = value;
@@ -64,6 +69,19 @@ public class TestSilo : IAsyncLifetime
             await _host.DisposeAsync();
         }
     }
+
+    /// <summary>
+    /// Every test shares 127.0.0.1 and signs in many times a minute: limits this high keep rate limiting out of
+    /// tests about something else. The rate-limit tests set their own.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> GenerousRateLimits { get; } = new Dictionary<string, string?>
+    {
+        ["RateLimits:AnonymousPerMinute:default"] = "1000000",
+        ["Tiers:Free:RequestsPerMinute:default"] = "1000000",
+        ["Tiers:Pro:RequestsPerMinute:default"] = "1000000",
+        ["Tiers:Premium:RequestsPerMinute:default"] = "1000000",
+        ["LoginGuard:FailuresPerWindow"] = "10000",
+    };
 
     public HttpClient NewClient(string? accessToken = null)
     {

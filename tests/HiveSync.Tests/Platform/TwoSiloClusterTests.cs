@@ -51,7 +51,7 @@ public sealed class TwoSiloClusterTests
         var login = await RetryWhileUnavailableAsync(() => viaSecond.PostAsJsonAsync("/api/v1/auth/login", new { email = "two@example.com", password = "correct horse battery" }));
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         viaSecond.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await login.ReadJsonAsync())["data"]!["access_token"]!.GetValue<string>());
-        var afterCrash = await (await viaSecond.GetAsync("/api/v1/profile")).ReadJsonAsync();
+        var afterCrash = await (await RetryWhileUnavailableAsync(() => viaSecond.GetAsync("/api/v1/profile"))).ReadJsonAsync();
         Assert.Equal("Written via silo one", afterCrash["data"]!["display_name"]!.GetValue<string>());
     }
 

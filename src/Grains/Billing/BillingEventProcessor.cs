@@ -1,0 +1,86 @@
+using System.Globalization;
+using HiveSync.Grains.Audit;
+using HiveSync.Grains.Interfaces.Billing;
+using HiveSync.Grains.Platform;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HiveSync.Grains.Billing;
+
+/// <summary>
+/// Applies one stored webhook event: subscription events go to their subscription's grain, payment events are
+/// recorded, others ignored. Never throws: a failed attempt is counted and rescheduled with a doubling delay
+/// (<see cref="IBillingEventRetryGrain"/> comes back to it), and after <c>Billing:EventMaxAttempts</c> the event
+/// is marked <c>failed</c>, logged and audited. Both the webhook and the retry reminder use it.
+/// </summary>
+public sealed class BillingEventProcessor(
+    IGrainFactory grains,
+    BillingStore store,
+    AuditLog audit,
+    IOptionsMonitor<BillingOptions> options,
+    DomainClock clock,
+    ILogger<BillingEventProcessor> logger)
+{
+    public async Task ProcessAsync(StoredBillingEvent stored)
+    {
+        try
+        {
+            var parsed = LemonSqueezyEvent.Parse(stored.Body, options.CurrentValue);
+            var (outcome, userId) = parsed.Kind switch
+            {
+                LemonSqueezyEventKind.Subscription => await ApplyAsync(stored, parsed),
+                LemonSqueezyEventKind.Payment => (BillingEventOutcomes.Recorded, parsed.SubscriptionId is { } sid ? await store.UserOfSubscriptionAsync(sid) : null),
+                LemonSqueezyEventKind.Other => (BillingEventOutcomes.Ignored, (long?)null),
+                _ => (BillingEventOutcomes.Invalid, (long?)null),
+            };
+            if (parsed.Kind == LemonSqueezyEventKind.Invalid)
+            {
+                logger.LogWarning("Billing event {EventId} is signed but unreadable: {Problem}", stored.Id, parsed.Problem);
+            }
+
+            await store.MarkProcessedAsync(stored.Id, clock.UtcNow, outcome, parsed.EventName, parsed.SubscriptionId, userId);
+        }
+        catch (Exception error)
+        {
+            await RecordFailureAsync(stored, error);
+        }
+    }
+
+    private async Task<(string Outcome, long? UserId)> ApplyAsync(StoredBillingEvent stored, LemonSqueezyEvent parsed)
+    {
+        var subscription = grains.GetGrain<ISubscriptionGrain>(SubscriptionGrain.KeyOf(parsed.SubscriptionId!));
+        var applied = await subscription.Apply(new SubscriptionUpdate(stored.Id, parsed.EventName!, parsed.State!, parsed.UserIdHint));
+        return (applied.Outcome, applied.UserId);
+    }
+
+    private async Task RecordFailureAsync(StoredBillingEvent stored, Exception error)
+    {
+        var o = options.CurrentValue;
+        var now = clock.UtcNow;
+        var attempt = stored.Attempts + 1;
+        var delay = TimeSpan.FromTicks(Math.Min(o.EventRetryMaxDelay.Ticks, o.EventRetryDelay.Ticks * (1L << Math.Min(attempt - 1, 30))));
+        try
+        {
+            var attempts = await store.RecordFailedAttemptAsync(stored.Id, now + delay, $"{error.GetType().Name}: {error.Message}");
+            if (attempts is null)
+            {
+                return; // a racing attempt finished it
+            }
+
+            if (attempts >= o.EventMaxAttempts)
+            {
+                await store.MarkFailedAsync(stored.Id, now);
+                logger.LogError(error, "Billing event {EventId} failed {Attempts} times and is given up; it stays in billing_events for an admin", stored.Id, attempts);
+                await audit.WriteAsync(new AuditEntry(AuditActions.BillingEventFailed, null, null, "billing_event", stored.Id.ToString(CultureInfo.InvariantCulture), new { attempts, error = error.GetType().Name }));
+                return;
+            }
+
+            logger.LogWarning(error, "Billing event {EventId} failed (attempt {Attempts}); retrying after {Delay}", stored.Id, attempts, delay);
+        }
+        catch (Exception bookkeeping)
+        {
+            // The event stays stored and unprocessed; the retry reminder finds it when its next attempt is due.
+            logger.LogError(bookkeeping, "Billing event {EventId} failed and its failure could not be recorded", stored.Id);
+        }
+    }
+}

@@ -1,0 +1,224 @@
+using Dapper;
+using HiveSync.Grains.Audit;
+using HiveSync.Grains.Interfaces.Billing;
+using Npgsql;
+
+namespace HiveSync.Grains.Billing;
+
+/// <summary>A stored webhook event due for processing.</summary>
+public sealed record StoredBillingEvent(long Id, byte[] Body, int Attempts);
+
+/// <summary>A row of <c>subscriptions</c>.</summary>
+public sealed class SubscriptionRow
+{
+    public string Id { get; set; } = "";
+
+    public long? UserId { get; set; }
+
+    public long VariantId { get; set; }
+
+    public string? Tier { get; set; }
+
+    public string? BillingCycle { get; set; }
+
+    public string Status { get; set; } = "";
+
+    public bool Cancelled { get; set; }
+
+    public DateTime? RenewsAt { get; set; }
+
+    public DateTime? EndsAt { get; set; }
+
+    public DateTime? TrialEndsAt { get; set; }
+
+    public DateTime ProviderUpdatedAt { get; set; }
+
+    public long TieBreak { get; set; }
+
+    public long? StoreId { get; set; }
+
+    public long? CustomerId { get; set; }
+
+    public long? ProductId { get; set; }
+
+    public bool TestMode { get; set; }
+
+    public DateTime? ProviderCreatedAt { get; set; }
+
+    public long? LastEventId { get; set; }
+
+    public const string Columns =
+        "id, user_id, variant_id, tier, billing_cycle, status, cancelled, renews_at, ends_at, trial_ends_at, provider_updated_at, tie_break, store_id, customer_id, product_id, test_mode, provider_created_at, last_event_id";
+
+    public SubscriptionState ToState() => new(
+        Id, UserId, VariantId, Tier, BillingCycle, Status, Cancelled, Utc(RenewsAt), Utc(EndsAt), Utc(TrialEndsAt), Utc(ProviderUpdatedAt),
+        TieBreak, StoreId, CustomerId, ProductId, TestMode, Utc(ProviderCreatedAt));
+
+    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    private static DateTimeOffset? Utc(DateTime? value) => value is { } v ? Utc(v) : null;
+}
+
+/// <summary>SQL for subscriptions and billing events. Only the billing grains write through it.</summary>
+public sealed class BillingStore(NpgsqlDataSource db)
+{
+    private const int MaxErrorLength = 500;
+
+    static BillingStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    /// <summary>
+    /// Stores a verified event, or finds the row of an identical earlier delivery. Returns the event and whether it
+    /// was already processed.
+    /// </summary>
+    public async Task<(StoredBillingEvent Event, bool Processed)> InsertEventAsync(DateTime receivedAt, string? eventName, byte[] bodySha256, byte[] body, DateTime nextAttemptAt)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var inserted = await connection.ExecuteScalarAsync<long?>(
+            """
+            INSERT INTO billing_events (received_at, event_name, body_sha256, body, next_attempt_at)
+            VALUES (@receivedAt, @eventName, @bodySha256, @body, @nextAttemptAt)
+            ON CONFLICT (body_sha256) DO NOTHING
+            RETURNING id
+            """,
+            new { receivedAt, eventName, bodySha256, body, nextAttemptAt });
+        if (inserted is { } id)
+        {
+            return (new StoredBillingEvent(id, body, 0), false);
+        }
+
+        // A separate statement: the conflicting row may have been committed after the insert's snapshot was taken.
+        var existing = await connection.QuerySingleAsync<(long Id, int Attempts, bool Processed)>(
+            "SELECT id, attempts, processed_at IS NOT NULL FROM billing_events WHERE body_sha256 = @bodySha256",
+            new { bodySha256 });
+        return (new StoredBillingEvent(existing.Id, body, existing.Attempts), existing.Processed);
+    }
+
+    /// <summary>Records the outcome; the first attempt to finish wins (a racing retry changes nothing).</summary>
+    public async Task MarkProcessedAsync(long eventId, DateTime now, string outcome, string? eventName, string? subscriptionId, long? userId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync(
+            """
+            UPDATE billing_events
+            SET processed_at = @now, outcome = @outcome, event_name = COALESCE(@eventName, event_name),
+                subscription_id = @subscriptionId, user_id = @userId, attempts = attempts + 1
+            WHERE id = @eventId AND processed_at IS NULL
+            """,
+            new { eventId, now, outcome, eventName, subscriptionId, userId });
+    }
+
+    /// <summary>Counts a failed attempt and when the next is due; returns the attempts so far (null: already processed).</summary>
+    public async Task<int?> RecordFailedAttemptAsync(long eventId, DateTime nextAttemptAt, string error)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<int?>(
+            """
+            UPDATE billing_events SET attempts = attempts + 1, next_attempt_at = @nextAttemptAt, last_error = @error
+            WHERE id = @eventId AND processed_at IS NULL
+            RETURNING attempts
+            """,
+            new { eventId, nextAttemptAt, error = error.Length > MaxErrorLength ? error[..MaxErrorLength] : error });
+    }
+
+    public async Task MarkFailedAsync(long eventId, DateTime now)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync(
+            "UPDATE billing_events SET processed_at = @now, outcome = 'failed' WHERE id = @eventId AND processed_at IS NULL",
+            new { eventId, now });
+    }
+
+    /// <summary>Unprocessed events whose next attempt is due, oldest first.</summary>
+    public async Task<List<StoredBillingEvent>> DueEventsAsync(DateTime now, int limit)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var rows = await connection.QueryAsync<(long Id, byte[] Body, int Attempts)>(
+            "SELECT id, body, attempts FROM billing_events WHERE processed_at IS NULL AND next_attempt_at <= @now ORDER BY id LIMIT @limit",
+            new { now, limit });
+        return rows.Select(r => new StoredBillingEvent(r.Id, r.Body, r.Attempts)).ToList();
+    }
+
+    public async Task<(SubscriptionState State, long? LastEventId)?> LoadSubscriptionAsync(string subscriptionId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var row = await connection.QuerySingleOrDefaultAsync<SubscriptionRow>(
+            $"SELECT {SubscriptionRow.Columns} FROM subscriptions WHERE id = @subscriptionId",
+            new { subscriptionId });
+        return row is null ? null : (row.ToState(), row.LastEventId);
+    }
+
+    /// <summary>
+    /// Stores the state if it is newer than the stored one (the condition holds even if two activations of the
+    /// subscription's grain ever raced), with its audit entry in the same transaction. False when it was not newer.
+    /// </summary>
+    public async Task<bool> UpsertSubscriptionAsync(SubscriptionState s, long? eventId, DateTime now, AuditEntry audit)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var changed = await connection.ExecuteAsync(
+            """
+            INSERT INTO subscriptions AS cur (id, user_id, variant_id, tier, billing_cycle, status, cancelled, renews_at, ends_at, trial_ends_at,
+                provider_updated_at, tie_break, store_id, customer_id, product_id, test_mode, provider_created_at, last_event_id, applied_at)
+            VALUES (@SubscriptionId, @UserId, @VariantId, @Tier, @BillingCycle, @Status, @Cancelled, @RenewsAt, @EndsAt, @TrialEndsAt,
+                @UpdatedAt, @TieBreak, @StoreId, @CustomerId, @ProductId, @TestMode, @CreatedAt, @eventId, @now)
+            ON CONFLICT (id) DO UPDATE SET
+                user_id = COALESCE(cur.user_id, EXCLUDED.user_id), variant_id = EXCLUDED.variant_id, tier = EXCLUDED.tier,
+                billing_cycle = EXCLUDED.billing_cycle, status = EXCLUDED.status, cancelled = EXCLUDED.cancelled,
+                renews_at = EXCLUDED.renews_at, ends_at = EXCLUDED.ends_at, trial_ends_at = EXCLUDED.trial_ends_at,
+                provider_updated_at = EXCLUDED.provider_updated_at, tie_break = EXCLUDED.tie_break, store_id = EXCLUDED.store_id,
+                customer_id = EXCLUDED.customer_id, product_id = EXCLUDED.product_id, test_mode = EXCLUDED.test_mode,
+                provider_created_at = EXCLUDED.provider_created_at, last_event_id = EXCLUDED.last_event_id, applied_at = EXCLUDED.applied_at
+            WHERE (cur.provider_updated_at, cur.tie_break) < (EXCLUDED.provider_updated_at, EXCLUDED.tie_break)
+            """,
+            new
+            {
+                s.SubscriptionId,
+                s.UserId,
+                s.VariantId,
+                s.Tier,
+                s.BillingCycle,
+                s.Status,
+                s.Cancelled,
+                RenewsAt = s.RenewsAt?.UtcDateTime,
+                EndsAt = s.EndsAt?.UtcDateTime,
+                TrialEndsAt = s.TrialEndsAt?.UtcDateTime,
+                UpdatedAt = s.UpdatedAt.UtcDateTime,
+                s.TieBreak,
+                s.StoreId,
+                s.CustomerId,
+                s.ProductId,
+                s.TestMode,
+                CreatedAt = s.CreatedAt?.UtcDateTime,
+                eventId,
+                now,
+            },
+            tx);
+        if (changed != 1)
+        {
+            return false;
+        }
+
+        await AuditLog.WriteAsync(audit, connection, tx);
+        await tx.CommitAsync();
+        return true;
+    }
+
+    /// <summary>Links a subscription stored without a user to one; the first link stays.</summary>
+    public async Task LinkUserAsync(string subscriptionId, long userId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync("UPDATE subscriptions SET user_id = @userId WHERE id = @subscriptionId AND user_id IS NULL", new { subscriptionId, userId });
+    }
+
+    public async Task<bool> UserExistsAsync(long userId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM users WHERE id = @userId)", new { userId });
+    }
+
+    public async Task<long?> UserOfSubscriptionAsync(string subscriptionId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long?>("SELECT user_id FROM subscriptions WHERE id = @subscriptionId", new { subscriptionId });
+    }
+}

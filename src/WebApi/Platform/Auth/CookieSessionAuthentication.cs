@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using HiveSync.Grains.Interfaces.Auth;
+using HiveSync.Grains.Interfaces.Platform;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace HiveSync.WebApi.Platform.Auth;
+
+/// <summary>
+/// The session cookie as a second way in, accepted wherever a bearer token is: a policy scheme (the default)
+/// picks bearer when an Authorization header is present, else the session cookie when there is one.
+/// </summary>
+public static class CookieSessionAuthentication
+{
+    /// <summary>The default scheme: bearer or cookie, per request.</summary>
+    public const string ApiScheme = "BearerOrCookie";
+
+    public const string CookieScheme = "SessionCookie";
+
+    public static IServiceCollection AddCookieSessionAuthentication(this IServiceCollection services)
+    {
+        services.AddSingleton<SessionCookies>();
+        services.AddSingleton<IValidateOptions<AuthOptions>, WebSessionSettingsValidation>();
+        services.AddAuthentication(o => o.DefaultScheme = ApiScheme)
+            .AddPolicyScheme(ApiScheme, "Bearer token or session cookie", o => o.ForwardDefaultSelector = SelectScheme)
+            .AddScheme<AuthenticationSchemeOptions, CookieSessionHandler>(CookieScheme, "Session cookie", null);
+        return services;
+    }
+
+    public static bool IsCookieSession(this ClaimsPrincipal user) =>
+        user.Identity is { IsAuthenticated: true, AuthenticationType: CookieScheme };
+
+    // No credentials at all goes to bearer, whose challenge tells the caller how to sign in.
+    private static string SelectScheme(HttpContext context) =>
+        context.Request.Headers.Authorization.Count == 0 && !string.IsNullOrEmpty(context.Request.Cookies[SessionCookies.SessionCookie])
+            ? CookieScheme
+            : JwtBearerDefaults.AuthenticationScheme;
+}
+
+/// <summary>Validates the session cookie, then asks the user's grain whether its session is still live (every request).</summary>
+public sealed class CookieSessionHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    SessionCookies cookies,
+    IGrainFactory grains) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var cookie = Request.Cookies[SessionCookies.SessionCookie];
+        if (string.IsNullOrEmpty(cookie))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var token = await cookies.ValidateAsync(cookie);
+        if (!token.IsValid)
+        {
+            return token.Exception is SecurityTokenExpiredException
+                ? Fail(ErrorCodes.AuthTokenExpired, "The session has expired; sign in again.")
+                : Fail(ErrorCodes.AuthTokenInvalid, "The session cookie is not valid.");
+        }
+
+        if (!long.TryParse(token.ClaimsIdentity.FindFirst(AccessTokens.SubjectClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var userId)
+            || !Guid.TryParse(token.ClaimsIdentity.FindFirst(AccessTokens.SessionClaim)?.Value, out var sessionId))
+        {
+            return Fail(ErrorCodes.AuthTokenInvalid, "The session cookie is not valid.");
+        }
+
+        var check = await grains.GetGrain<IUserGrain>(userId).CheckSession(sessionId, DeviceInfoOf.Request(Context));
+        switch (check.Result)
+        {
+            case SessionCheckResult.Active:
+                break;
+            case SessionCheckResult.Expired:
+                return Fail(ErrorCodes.AuthTokenExpired, "The session has expired; sign in again.");
+            default:
+                return Fail(ErrorCodes.AuthSessionRevoked, "This session has ended; sign in again.");
+        }
+
+        // Role and tier are the grain's current ones, as for bearer tokens.
+        var identity = new ClaimsIdentity(
+            [
+                new Claim(AccessTokens.SubjectClaim, userId.ToString(CultureInfo.InvariantCulture)),
+                new Claim(AccessTokens.SessionClaim, sessionId.ToString()),
+                new Claim(AccessTokens.RoleClaim, check.Role),
+                new Claim(AccessTokens.TierClaim, check.Tier),
+            ],
+            CookieSessionAuthentication.CookieScheme,
+            AccessTokens.SubjectClaim,
+            AccessTokens.RoleClaim);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var result = await HandleAuthenticateOnceSafeAsync();
+        if (result.Failure is CookieRejected rejected)
+        {
+            cookies.Delete(Context); // a dead cookie is no use to the browser
+            await ErrorEnvelopeWriter.WriteAsync(Context, rejected.Code, rejected.Message);
+            return;
+        }
+
+        await ErrorEnvelopeWriter.WriteAsync(Context, ErrorCodes.AuthRequired, "Sign in: send an access token as 'Authorization: Bearer <token>' or the session cookie.");
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        ErrorEnvelopeWriter.WriteAsync(Context, ErrorCodes.AuthForbidden, "You may not do this.");
+
+    private static AuthenticateResult Fail(ApiErrorCode code, string message) => AuthenticateResult.Fail(new CookieRejected(code, message));
+
+    private sealed class CookieRejected(ApiErrorCode code, string message) : Exception(message)
+    {
+        public ApiErrorCode Code { get; } = code;
+    }
+}
+
+/// <summary>Start-up checks of the web-session settings that data annotations cannot express.</summary>
+public sealed class WebSessionSettingsValidation : IValidateOptions<AuthOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AuthOptions options)
+    {
+        var problems = new List<string>();
+        if (!Uri.TryCreate(options.WebBaseUrl, UriKind.Absolute, out var web)
+            || web.Scheme is not ("https" or "http")
+            || !string.IsNullOrEmpty(web.Query) || !string.IsNullOrEmpty(web.Fragment) || !string.IsNullOrEmpty(web.UserInfo))
+        {
+            problems.Add("Auth:WebBaseUrl must be an absolute http(s) URL without query, fragment or credentials.");
+        }
+
+        if (!string.IsNullOrEmpty(options.CookieDomain) && Uri.CheckHostName(options.CookieDomain.TrimStart('.')) != UriHostNameType.Dns)
+        {
+            problems.Add("Auth:CookieDomain must be a domain name (e.g. hivesync.dev).");
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

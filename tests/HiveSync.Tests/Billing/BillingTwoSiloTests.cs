@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using HiveSync.Tests.Auth;
+using HiveSync.Tests.Platform;
+using static HiveSync.Tests.Billing.BillingTestKit;
+
+namespace HiveSync.Tests.Billing;
+
+/// <summary>Webhook deliveries spread over two silo processes at once still converge on the newest state.</summary>
+public sealed class BillingTwoSiloTests
+{
+    [Fact]
+    public async Task Duplicated_and_shuffled_deliveries_through_two_silos_at_once_converge_on_the_newest_event()
+    {
+        var shared = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Postgres"] = await TestPostgres.CreateDatabaseAsync(nameof(BillingTwoSiloTests)),
+            ["Orleans:ClusterId"] = "billing-two-silos",
+            ["LZ_WEBHOOK_SECRET"] = BillingSilo.WebhookSecret,
+            ["Billing:Variants:Pro:Monthly"] = BillingSilo.ProMonthly.ToString(CultureInfo.InvariantCulture),
+            ["Billing:Variants:Premium:Yearly"] = BillingSilo.PremiumYearly.ToString(CultureInfo.InvariantCulture),
+            ["RateLimits:AnonymousPerMinute:default"] = "100000",
+            ["RateLimits:AnonymousPerMinute:billing_webhook"] = "100000",
+            ["RateLimits:AnonymousPerMinute:auth"] = "100000",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        await using var first = SiloProcess.Start(shared);
+        await using var second = SiloProcess.Start(shared);
+        await Task.WhenAll(first.WaitReadyAsync(TimeSpan.FromSeconds(90)), second.WaitReadyAsync(TimeSpan.FromSeconds(90)));
+        using var viaFirst = new HttpClient { BaseAddress = first.BaseAddress };
+        using var viaSecond = new HttpClient { BaseAddress = second.BaseAddress };
+
+        var registered = await viaFirst.PostAsJsonAsync("/api/v1/auth/register", new { email = AuthTestKit.NewEmail("two-silo-billing"), password = AuthTestKit.Password });
+        var data = (await registered.AssertOkJsonAsync(System.Net.HttpStatusCode.Created))["data"]!;
+        var userId = data["user"]!["id"]!.GetValue<long>();
+        var token = data["access_token"]!.GetValue<string>();
+
+        var sub = NewSubscriptionId();
+        var start = Seconds(DateTimeOffset.UtcNow.AddHours(-1));
+        var renews = Seconds(DateTimeOffset.UtcNow.AddDays(30));
+        var ends = Seconds(DateTimeOffset.UtcNow.AddDays(12));
+        byte[][] events =
+        [
+            SubscriptionEvent("subscription_created", sub, userId, BillingSilo.ProMonthly, "active", start, renewsAt: renews),
+            SubscriptionEvent("subscription_updated", sub, userId, BillingSilo.PremiumYearly, "active", start.AddMinutes(1), renewsAt: renews),
+            PaymentEvent(sub, "424242"),
+            SubscriptionEvent("subscription_cancelled", sub, userId, BillingSilo.PremiumYearly, "cancelled", start.AddMinutes(2), renewsAt: ends, endsAt: ends), // the newest
+        ];
+        var deliveries = events.SelectMany(e => Enumerable.Repeat(e, 4)).ToArray();
+        new Random(7).Shuffle(deliveries);
+
+        await Task.WhenAll(deliveries.Select((body, i) => (i % 2 == 0 ? viaFirst : viaSecond).DeliverOkAsync(body)));
+
+        foreach (var client in new[] { viaFirst, viaSecond })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/user/me");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var me = await client.SendAsync(request);
+            AssertSubscription(await me.AssertOkJsonAsync(), "premium", "canceled", sub, ends, ends);
+        }
+    }
+}
