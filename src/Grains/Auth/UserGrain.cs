@@ -133,22 +133,9 @@ public sealed class UserGrain(
             return null;
         }
 
-        await EvictBeyondLimitAsync(options.CurrentValue.MaxSessionsPerUser - 1);
-        var now = Now;
-        var session = new SessionRow
-        {
-            Id = Guid.CreateVersion7(),
-            UserId = _user.Id,
-            DeviceName = device.DeviceName,
-            UserAgent = device.UserAgent,
-            IpAddress = device.IpAddress,
-            CreatedAt = now,
-            LastSeenAt = now,
-            ExpiresAt = now + options.CurrentValue.RefreshTokenLifetime, // fixed: a cookie session is never refreshed
-        };
+        var session = await NewSessionAsync(_user, device); // its expiry is fixed: a cookie session is never refreshed
         await store.CreateCookieSessionAsync(session);
-        _sessions[session.Id] = session;
-        _lastSeenPersisted[session.Id] = now;
+        Remember(session);
         await audit.WriteAsync(new AuditEntry(AuditActions.SessionTokenExchanged, _user.Id, device, "session", session.Id.ToString(), new { kind = "cookie", issuing_session_id = issuingSessionId }));
         return new IssuedCookieSession(ToAccount(_user), session.Id, Utc(session.ExpiresAt));
     }
@@ -248,9 +235,19 @@ public sealed class UserGrain(
     private async Task<IssuedSession> OpenSessionAsync(DeviceInfo device)
     {
         var user = RequireUser();
-        var now = Now;
+        var session = await NewSessionAsync(user, device);
+        var (token, hash) = RefreshTokens.Create();
+        await store.CreateSessionAsync(session, hash);
+        Remember(session);
+        return new IssuedSession(ToAccount(user), session.Id, token, Utc(session.ExpiresAt));
+    }
+
+    /// <summary>A new session row for this device, after making room for it under the per-user limit.</summary>
+    private async Task<SessionRow> NewSessionAsync(UserRow user, DeviceInfo device)
+    {
         await EvictBeyondLimitAsync(options.CurrentValue.MaxSessionsPerUser - 1);
-        var session = new SessionRow
+        var now = Now;
+        return new SessionRow
         {
             Id = Guid.CreateVersion7(),
             UserId = user.Id,
@@ -261,11 +258,12 @@ public sealed class UserGrain(
             LastSeenAt = now,
             ExpiresAt = now + options.CurrentValue.RefreshTokenLifetime,
         };
-        var (token, hash) = RefreshTokens.Create();
-        await store.CreateSessionAsync(session, hash);
+    }
+
+    private void Remember(SessionRow session)
+    {
         _sessions[session.Id] = session;
-        _lastSeenPersisted[session.Id] = now;
-        return new IssuedSession(ToAccount(user), session.Id, token, Utc(session.ExpiresAt));
+        _lastSeenPersisted[session.Id] = session.LastSeenAt;
     }
 
     private async Task EvictBeyondLimitAsync(int keep)

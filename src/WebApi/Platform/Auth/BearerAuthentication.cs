@@ -1,4 +1,3 @@
-using System.Globalization;
 using HiveSync.Grains.Interfaces.Auth;
 using HiveSync.Grains.Interfaces.Platform;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -47,31 +46,21 @@ public static class BearerAuthentication
 
     private static async Task CheckSessionAsync(TokenValidatedContext context)
     {
-        var principal = context.Principal!;
-        if (!long.TryParse(principal.FindFirst(AccessTokens.SubjectClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var userId)
-            || !Guid.TryParse(principal.FindFirst(AccessTokens.SessionClaim)?.Value, out var sessionId))
+        var identity = (System.Security.Claims.ClaimsIdentity)context.Principal!.Identity!;
+        if (!SessionValidation.TryReadSession(identity, out var userId, out var sessionId))
         {
             context.Fail(new SecurityTokenValidationException("The token lacks its subject or session."));
             return;
         }
 
-        var grains = context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>();
-        var check = await grains.GetGrain<IUserGrain>(userId).CheckSession(sessionId, DeviceInfoOf.Request(context.HttpContext));
+        var check = await SessionValidation.CheckAsync(context.HttpContext, userId, sessionId);
         if (check.Result != SessionCheckResult.Active)
         {
             context.Fail(new SessionEndedException(check.Result));
             return;
         }
 
-        // Role and tier can change during a token's life (promotion, a subscription event): the grain's are current.
-        var identity = (System.Security.Claims.ClaimsIdentity)principal.Identity!;
-        foreach (var stale in identity.FindAll(c => c.Type is AccessTokens.RoleClaim or AccessTokens.TierClaim).ToList())
-        {
-            identity.RemoveClaim(stale);
-        }
-
-        identity.AddClaim(new System.Security.Claims.Claim(AccessTokens.RoleClaim, check.Role));
-        identity.AddClaim(new System.Security.Claims.Claim(AccessTokens.TierClaim, check.Tier));
+        SessionValidation.ApplyCurrent(identity, check);
     }
 
     private static Task WriteChallengeAsync(JwtBearerChallengeContext context)
@@ -81,8 +70,7 @@ public static class BearerAuthentication
         {
             null => (ErrorCodes.AuthRequired, "Sign in: send an access token as 'Authorization: Bearer <token>'."),
             SecurityTokenExpiredException => (ErrorCodes.AuthTokenExpired, "The access token has expired; refresh it."),
-            SessionEndedException { Result: SessionCheckResult.Expired } => (ErrorCodes.AuthTokenExpired, "The session has expired; sign in again."),
-            SessionEndedException => (ErrorCodes.AuthSessionRevoked, "This session has ended; sign in again."),
+            SessionEndedException ended => SessionValidation.Rejection(ended.Result),
             _ => (ErrorCodes.AuthTokenInvalid, "The access token is not valid."),
         };
         context.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null ? "Bearer" : "Bearer error=\"invalid_token\"";

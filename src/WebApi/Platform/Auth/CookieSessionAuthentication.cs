@@ -49,8 +49,7 @@ public sealed class CookieSessionHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    SessionCookies cookies,
-    IGrainFactory grains) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    SessionCookies cookies) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -68,34 +67,27 @@ public sealed class CookieSessionHandler(
                 : Fail(ErrorCodes.AuthTokenInvalid, "The session cookie is not valid.");
         }
 
-        if (!long.TryParse(token.ClaimsIdentity.FindFirst(AccessTokens.SubjectClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var userId)
-            || !Guid.TryParse(token.ClaimsIdentity.FindFirst(AccessTokens.SessionClaim)?.Value, out var sessionId))
+        if (!SessionValidation.TryReadSession(token.ClaimsIdentity, out var userId, out var sessionId))
         {
             return Fail(ErrorCodes.AuthTokenInvalid, "The session cookie is not valid.");
         }
 
-        var check = await grains.GetGrain<IUserGrain>(userId).CheckSession(sessionId, DeviceInfoOf.Request(Context));
-        switch (check.Result)
+        var check = await SessionValidation.CheckAsync(Context, userId, sessionId);
+        if (check.Result != SessionCheckResult.Active)
         {
-            case SessionCheckResult.Active:
-                break;
-            case SessionCheckResult.Expired:
-                return Fail(ErrorCodes.AuthTokenExpired, "The session has expired; sign in again.");
-            default:
-                return Fail(ErrorCodes.AuthSessionRevoked, "This session has ended; sign in again.");
+            var (code, message) = SessionValidation.Rejection(check.Result);
+            return Fail(code, message);
         }
 
-        // Role and tier are the grain's current ones, as for bearer tokens.
         var identity = new ClaimsIdentity(
             [
                 new Claim(AccessTokens.SubjectClaim, userId.ToString(CultureInfo.InvariantCulture)),
                 new Claim(AccessTokens.SessionClaim, sessionId.ToString()),
-                new Claim(AccessTokens.RoleClaim, check.Role),
-                new Claim(AccessTokens.TierClaim, check.Tier),
             ],
             CookieSessionAuthentication.CookieScheme,
             AccessTokens.SubjectClaim,
             AccessTokens.RoleClaim);
+        SessionValidation.ApplyCurrent(identity, check);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 
