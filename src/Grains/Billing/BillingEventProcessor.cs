@@ -53,12 +53,19 @@ public sealed class BillingEventProcessor(
         return (applied.Outcome, applied.UserId);
     }
 
+    /// <summary>The wait before attempt <paramref name="attempt"/> + 1: <paramref name="first"/> doubled per attempt, at most <paramref name="max"/>.</summary>
+    public static TimeSpan RetryDelay(TimeSpan first, TimeSpan max, int attempt)
+    {
+        var factor = 1L << Math.Clamp(attempt - 1, 0, 30);
+        return first.Ticks > max.Ticks / factor ? max : TimeSpan.FromTicks(first.Ticks * factor); // compared before multiplying: no overflow
+    }
+
     private async Task RecordFailureAsync(StoredBillingEvent stored, Exception error)
     {
         var o = options.CurrentValue;
         var now = clock.UtcNow;
         var attempt = stored.Attempts + 1;
-        var delay = TimeSpan.FromTicks(Math.Min(o.EventRetryMaxDelay.Ticks, o.EventRetryDelay.Ticks * (1L << Math.Min(attempt - 1, 30))));
+        var delay = RetryDelay(o.EventRetryDelay, o.EventRetryMaxDelay, attempt);
         try
         {
             var attempts = await store.RecordFailedAttemptAsync(stored.Id, now + delay, $"{error.GetType().Name}: {error.Message}");

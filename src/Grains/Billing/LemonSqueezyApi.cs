@@ -138,14 +138,21 @@ public sealed class LemonSqueezyApi(IHttpClientFactory httpClients, IOptionsMoni
                 throw ProviderError("invalid_response", failureMessage);
             }
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            logger.LogWarning("LemonSqueezy {Operation} timed out after {Timeout}", operation, o.ApiTimeout);
+            // Billing:ApiTimeout, or the handler's connect time-out (an OperationCanceledException too): nobody else cancels.
+            logger.LogWarning("LemonSqueezy {Operation} timed out (limit {Timeout})", operation, o.ApiTimeout);
             throw ProviderError("timeout", failureMessage);
         }
         catch (HttpRequestException error)
         {
             logger.LogWarning("LemonSqueezy {Operation} failed: {Error}", operation, error.HttpRequestError);
+            throw ProviderError("unavailable", failureMessage);
+        }
+        catch (IOException error)
+        {
+            // The connection broke while the body was being read (HttpIOException is not an HttpRequestException).
+            logger.LogWarning("LemonSqueezy {Operation} failed reading the answer: {Error}", operation, error.GetType().Name);
             throw ProviderError("unavailable", failureMessage);
         }
     }

@@ -45,38 +45,50 @@ public sealed record LemonSqueezyEvent(
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("meta", out var meta) || meta.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+            try
             {
-                return Invalid(null, "no meta or data object");
+                return Read(document.RootElement, options);
             }
-
-            var eventName = String(meta, "event_name");
-            if (eventName is null || eventName.Length > MaxEventNameLength)
+            catch (InvalidOperationException)
             {
-                return Invalid(null, "no meta.event_name");
+                // Valid JSON whose string escapes are not valid UTF-16 (a lone surrogate): GetString refuses it.
+                return Invalid(null, "a string is not valid text");
             }
+        }
+    }
 
-            var userIdHint = meta.TryGetProperty("custom_data", out var custom) && custom.ValueKind == JsonValueKind.Object && custom.TryGetProperty("user_id", out var userId)
-                ? PositiveId(userId)
-                : null;
+    private static LemonSqueezyEvent Read(JsonElement root, BillingOptions options)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("meta", out var meta) || meta.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+        {
+            return Invalid(null, "no meta or data object");
+        }
 
-            switch (String(data, "type"))
-            {
-                case "subscriptions":
-                    var state = ReadSubscription(data, options, out var problem);
-                    return state is null
-                        ? Invalid(eventName, problem)
-                        : new LemonSqueezyEvent(LemonSqueezyEventKind.Subscription, eventName, state.SubscriptionId, state, userIdHint);
-                case "subscription-invoices":
-                    var subscriptionId = data.TryGetProperty("attributes", out var invoice) && invoice.ValueKind == JsonValueKind.Object && invoice.TryGetProperty("subscription_id", out var sid)
-                        ? ResourceId(sid)
-                        : null;
-                    return new LemonSqueezyEvent(LemonSqueezyEventKind.Payment, eventName, subscriptionId, null, userIdHint);
-                default:
-                    return new LemonSqueezyEvent(LemonSqueezyEventKind.Other, eventName, null, null, userIdHint);
-            }
+        var eventName = String(meta, "event_name");
+        if (eventName is null || eventName.Length > MaxEventNameLength)
+        {
+            return Invalid(null, "no meta.event_name");
+        }
+
+        var userIdHint = meta.TryGetProperty("custom_data", out var custom) && custom.ValueKind == JsonValueKind.Object && custom.TryGetProperty("user_id", out var userId)
+            ? PositiveId(userId)
+            : null;
+
+        switch (String(data, "type"))
+        {
+            case "subscriptions":
+                var state = ReadSubscription(data, options, out var problem);
+                return state is null
+                    ? Invalid(eventName, problem)
+                    : new LemonSqueezyEvent(LemonSqueezyEventKind.Subscription, eventName, state.SubscriptionId, state, userIdHint);
+            case "subscription-invoices":
+                var subscriptionId = data.TryGetProperty("attributes", out var invoice) && invoice.ValueKind == JsonValueKind.Object && invoice.TryGetProperty("subscription_id", out var sid)
+                    ? ResourceId(sid)
+                    : null;
+                return new LemonSqueezyEvent(LemonSqueezyEventKind.Payment, eventName, subscriptionId, null, userIdHint);
+            default:
+                return new LemonSqueezyEvent(LemonSqueezyEventKind.Other, eventName, null, null, userIdHint);
         }
     }
 

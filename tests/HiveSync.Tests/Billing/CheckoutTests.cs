@@ -96,6 +96,7 @@ public sealed class CheckoutTests(BillingSilo silo) : IClassFixture<BillingSilo>
     [InlineData(FakeMode.Rejected, "rejected")]
     [InlineData(FakeMode.ServerError, "unavailable")]
     [InlineData(FakeMode.NoUrl, "invalid_response")]
+    [InlineData(FakeMode.Truncated, "unavailable")]
     [InlineData(FakeMode.Hang, "timeout")]
     public async Task A_lemonsqueezy_failure_or_time_out_is_500_billing_provider_error_without_the_upstream_body(FakeMode mode, string reason)
     {

@@ -26,6 +26,9 @@ public enum FakeMode
     /// <summary>Never answers (until the caller gives up).</summary>
     Hang,
 
+    /// <summary>201 whose body breaks off: the connection drops after a few of the announced bytes.</summary>
+    Truncated,
+
     /// <summary>201 without a checkout URL.</summary>
     NoUrl,
 }
@@ -113,6 +116,15 @@ public sealed class FakeLemonSqueezy : IAsyncDisposable
                 return;
             case FakeMode.ServerError:
                 await WriteAsync(context, 500, "text/html", $"<html><body><h1>Server Error</h1><pre>{UpstreamOnlyText}</pre></body></html>");
+                return;
+            case FakeMode.Truncated:
+                context.Response.StatusCode = 201;
+                context.Response.ContentType = "application/vnd.api+json";
+                context.Response.ContentLength = 4096;
+                await context.Response.WriteAsync("{\"data\":{");
+                await context.Response.Body.FlushAsync();
+                await Task.Delay(200); // the caller is reading the body by now, not the headers
+                context.Abort();
                 return;
             case FakeMode.NoUrl:
                 await WriteAsync(context, 201, "application/vnd.api+json", "{\"data\":{\"type\":\"checkouts\",\"id\":\"x\",\"attributes\":{}}}");

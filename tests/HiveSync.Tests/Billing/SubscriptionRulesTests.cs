@@ -121,3 +121,42 @@ public sealed class SubscriptionRulesTests
         new(id, 1, 10, tier, "monthly", status, status == "cancelled", renewsAt, endsAt, null, updatedAt ?? Now.AddDays(-1),
             SubscriptionRules.TieBreak(status, 10, status == "cancelled", renewsAt, endsAt, null), null, null, null, false, null);
 }
+
+public sealed class BillingRetryDelayTests
+{
+    [Theory]
+    [InlineData(1, 60)]
+    [InlineData(2, 120)]
+    [InlineData(3, 240)]
+    [InlineData(7, 3600)]
+    [InlineData(50, 3600)]
+    public void The_delay_doubles_from_the_first_and_stops_at_the_maximum(int attempt, int seconds)
+    {
+        Assert.Equal(TimeSpan.FromSeconds(seconds), BillingEventProcessor.RetryDelay(TimeSpan.FromMinutes(1), TimeSpan.FromHours(1), attempt));
+    }
+
+    [Theory]
+    [InlineData(31)]
+    [InlineData(50)]
+    [InlineData(1000)]
+    public void A_long_first_delay_stays_at_the_maximum_however_many_attempts_and_never_wraps_around(int attempt)
+    {
+        // 20 minutes × 2^30 does not fit in a long of ticks: the delay must saturate, not wrap into the past.
+        Assert.Equal(TimeSpan.FromDays(1), BillingEventProcessor.RetryDelay(TimeSpan.FromMinutes(20), TimeSpan.FromDays(1), attempt));
+    }
+}
+
+public sealed class LemonSqueezyEventParseTests
+{
+    [Theory]
+    [InlineData("{\"meta\":{\"event_name\":\"subscription_\\uD800created\"},\"data\":{\"type\":\"subscriptions\",\"id\":\"1\",\"attributes\":{}}}")]
+    [InlineData("{\"meta\":{\"event_name\":\"subscription_updated\"},\"data\":{\"type\":\"subscriptions\",\"id\":\"1\",\"attributes\":{\"variant_id\":1,\"status\":\"act\\uDC00ive\",\"updated_at\":\"2026-01-01T00:00:00.000000Z\"}}}")]
+    [InlineData("{\"meta\":{\"event_name\":\"subscription_updated\"},\"data\":{\"type\":\"sub\\uD83Dscriptions\",\"id\":\"1\",\"attributes\":{}}}")]
+    public void A_signed_body_with_strings_that_are_not_valid_text_is_invalid_rather_than_an_exception(string json)
+    {
+        // Parse promises never to throw: an exception would be retried as a processing failure for days.
+        var parsed = LemonSqueezyEvent.Parse(Encoding.UTF8.GetBytes(json), new BillingOptions());
+
+        Assert.Equal(LemonSqueezyEventKind.Invalid, parsed.Kind);
+    }
+}

@@ -68,6 +68,10 @@ public class TestSilo : IAsyncLifetime
             await _host.App.StopAsync();
             await _host.DisposeAsync();
         }
+
+        // Orleans' providers pool connections by connection string; this database is done with, so free them.
+        using var pooled = new NpgsqlConnection(ConnectionString);
+        NpgsqlConnection.ClearPool(pooled);
     }
 
     /// <summary>

@@ -76,7 +76,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         if (throwaway)
         {
             // Durability is pointless for a test cluster that is deleted afterwards.
-            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+            // Many short-lived silos (each with its own pools) share it, hence the higher connection ceiling.
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400";
         }
 
         await RunAsync(bin, "pg_ctl", asPostgresUser, ct, "start", "-w", "-t", "60", "-D", dataDirectory, "-l", Path.Combine(rootDirectory, "server.log"), "-o", options);
