@@ -76,6 +76,11 @@ public sealed class SessionTokenGrain(
         // Unknown, used and expired look the same to the caller: nothing to learn by probing.
         if (state is null || state.UsedAt is not null || state.ExpiresAt <= now)
         {
+            if (state is null)
+            {
+                DeactivateOnIdle(); // a probe with a made-up token: don't keep an empty activation around
+            }
+
             throw Gone();
         }
 
