@@ -271,20 +271,7 @@ public sealed class SessionTokenSettingsTests
     [InlineData("Auth:CookieDomain", "not a domain!")]
     public async Task An_invalid_web_session_setting_stops_start_up_naming_it(string key, string value)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Postgres"] = await TestPostgres.CreateDatabaseAsync("websettings"),
-            ["urls"] = "http://127.0.0.1:0",
-            ["Orleans:SiloPort"] = TestSilo.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Orleans:GatewayPort"] = TestSilo.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            [key] = value,
-        };
-
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
-        {
-            await using var host = await SiloHost.BuildAsync([], config => config.AddInMemoryCollection(settings));
-            await host.App.StartAsync();
-        });
+        var error = await InvalidSetting.AssertStartUpFailsAsync(key, value);
 
         Assert.Contains(key.Split(':')[1], string.Join(' ', error.Failures), StringComparison.Ordinal);
     }

@@ -49,20 +49,7 @@ public sealed class BillingSettingsTests
     [InlineData("Billing:RetiredVariants:77", "gold", "Billing:RetiredVariants:77")]
     public async Task An_invalid_billing_setting_stops_start_up_naming_it(string key, string value, string named)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Postgres"] = await TestPostgres.CreateDatabaseAsync("billingsettings"),
-            ["urls"] = "http://127.0.0.1:0",
-            ["Orleans:SiloPort"] = TestSilo.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Orleans:GatewayPort"] = TestSilo.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            [key] = value,
-        };
-
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
-        {
-            await using var host = await SiloHost.BuildAsync([], config => config.AddInMemoryCollection(settings));
-            await host.App.StartAsync();
-        });
+        var error = await InvalidSetting.AssertStartUpFailsAsync(key, value);
 
         Assert.Equal(typeof(BillingOptions), error.OptionsType);
         Assert.Contains(error.Failures, f => f.Contains(named, StringComparison.Ordinal));

@@ -17,22 +17,30 @@ public sealed class StartupValidationTests
     [InlineData("Api:MaxRequestBodyBytes", "1")]
     public async Task An_invalid_setting_stops_start_up(string key, string value)
     {
-        var database = await TestPostgres.CreateDatabaseAsync("startup");
+        var error = await InvalidSetting.AssertStartUpFailsAsync(key, value);
+
+        Assert.Contains(key.Split(':')[0], error.Message + string.Join(' ', error.Failures) + error.OptionsType.Name, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Starts a silo with one setting changed and returns why start-up refused it.</summary>
+public static class InvalidSetting
+{
+    public static async Task<OptionsValidationException> AssertStartUpFailsAsync(string key, string value)
+    {
         var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Postgres"] = database,
+            ["ConnectionStrings:Postgres"] = await TestPostgres.CreateDatabaseAsync("startup"),
             ["urls"] = "http://127.0.0.1:0",
             ["Orleans:SiloPort"] = TestSilo.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:GatewayPort"] = TestSilo.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             [key] = value,
         };
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        return await Assert.ThrowsAsync<OptionsValidationException>(async () =>
         {
             await using var host = await SiloHost.BuildAsync([], config => config.AddInMemoryCollection(settings));
             await host.App.StartAsync();
         });
-
-        Assert.Contains(key.Split(':')[0], error.Message + string.Join(' ', error.Failures) + error.OptionsType.Name, StringComparison.Ordinal);
     }
 }
