@@ -37,10 +37,6 @@ public class BillingSilo : TestSilo, IAsyncLifetime
         new("Billing:ApiTimeout", "00:00:01"), // the time-out test waits this long, no more
         new("Billing:EventRetryDelay", "00:00:00"), // a failed event is due again at once (the tests trigger the retry)
         new(Grains.Interfaces.Billing.BillingOptions.WebhookSecretVariable, WebhookSecret),
-        // Deliveries come from one loopback address; rate limits are not under test here.
-        new("RateLimits:AnonymousPerMinute:default", "100000"),
-        new("RateLimits:AnonymousPerMinute:billing_webhook", "100000"),
-        new("RateLimits:AnonymousPerMinute:auth", "100000"),
         .. ExtraSettings,
     ];
 

@@ -20,9 +20,6 @@ public sealed class BillingTwoSiloTests
             ["LZ_WEBHOOK_SECRET"] = BillingSilo.WebhookSecret,
             ["Billing:Variants:Pro:Monthly"] = BillingSilo.ProMonthly.ToString(CultureInfo.InvariantCulture),
             ["Billing:Variants:Premium:Yearly"] = BillingSilo.PremiumYearly.ToString(CultureInfo.InvariantCulture),
-            ["RateLimits:AnonymousPerMinute:default"] = "100000",
-            ["RateLimits:AnonymousPerMinute:billing_webhook"] = "100000",
-            ["RateLimits:AnonymousPerMinute:auth"] = "100000",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         await using var first = SiloProcess.Start(shared);

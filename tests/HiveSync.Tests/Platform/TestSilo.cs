@@ -81,6 +81,7 @@ public class TestSilo : IAsyncLifetime
     public static IReadOnlyDictionary<string, string?> GenerousRateLimits { get; } = new Dictionary<string, string?>
     {
         ["RateLimits:AnonymousPerMinute:default"] = "1000000",
+        ["RateLimits:AnonymousPerMinute:billing_webhook"] = "1000000", // named in the defaults, so not covered by default
         ["Tiers:Free:RequestsPerMinute:default"] = "1000000",
         ["Tiers:Pro:RequestsPerMinute:default"] = "1000000",
         ["Tiers:Premium:RequestsPerMinute:default"] = "1000000",
