@@ -33,8 +33,10 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorH
         {
             // A silo died and the cluster has not yet moved its grains: the caller should retry shortly.
             logger.LogWarning(error, "Cluster temporarily unavailable for {Method} {Path}", context.Request.Method, context.Request.Path);
-            context.Response.Headers.RetryAfter = "5";
-            await ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.ServiceUnavailable, "The service is briefly unavailable; retry in a few seconds.", new { retry_after_seconds = 5 });
+            await ErrorEnvelopeWriter.WriteAsync(context, new DomainException(ErrorCodes.ServiceUnavailable, "The service is briefly unavailable; retry in a few seconds.", new { retry_after_seconds = 5 })
+            {
+                RetryAfterSeconds = 5,
+            });
         }
         catch (Exception error)
         {
