@@ -2,6 +2,7 @@ using HiveSync.Grains;
 using HiveSync.Grains.Auth;
 using HiveSync.Grains.Interfaces.Auth;
 using HiveSync.Grains.Platform.Postgres;
+using HiveSync.Silo.Admin;
 using HiveSync.Silo.Platform;
 using HiveSync.WebApi;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -58,6 +59,7 @@ public sealed class SiloHost : IAsyncDisposable
         var signingKey = string.IsNullOrEmpty(builder.Configuration["Auth:SigningKey"]) ? await SigningKeyStore.GetOrCreateAsync(dataSource) : null;
 
         builder.Services.AddHiveSyncGrainServices(dataSource);
+        builder.Services.AddHostedService<UserChangeListener>();
         builder.Services.AddHiveSyncApi(builder.Configuration);
         if (signingKey is not null)
         {
@@ -68,6 +70,7 @@ public sealed class SiloHost : IAsyncDisposable
         builder.Services.AddHiveSyncHealthChecks();
 
         var app = builder.Build();
+        AdminCommand.WarnAboutRetiredSettings(app);
         app.MapHiveSyncApi();
         app.MapHiveSyncHealthChecks();
         app.Lifetime.ApplicationStarted.Register(() => PrintAddresses(app));

@@ -31,9 +31,6 @@ public sealed class AuthOptions
     [Range(1, 1000)]
     public int MaxSessionsPerUser { get; set; } = 50;
 
-    /// <summary>Emails that are given the admin role when they register or sign in.</summary>
-    public string[] AdminEmails { get; set; } = [];
-
     /// <summary>How long a one-time login token (<c>POST /auth/session-token</c>) can be exchanged.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan SessionTokenLifetime { get; set; } = TimeSpan.FromSeconds(90);

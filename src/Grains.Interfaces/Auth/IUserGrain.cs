@@ -36,6 +36,12 @@ public interface IUserGrain : IGrainWithIntegerKey
 
     Task<UserProfile> GetProfile();
 
+    /// <summary>
+    /// Re-reads the user's row after a change made outside this grain (the silo host's <c>admin grant</c> and
+    /// <c>admin revoke</c>); answers the role now in force.
+    /// </summary>
+    Task<string> ReloadAccount();
+
     Task<UserProfile> UpdateProfile(ProfileChanges changes);
 
     /// <summary>The user's LemonSqueezy subscriptions as last applied (their tier comes from these alone).</summary>

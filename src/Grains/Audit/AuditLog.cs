@@ -16,6 +16,7 @@ public static class AuditActions
     public const string SessionEvicted = "auth.session.evicted";
     public const string RefreshTokenReuse = "auth.refresh_token.reuse";
     public const string RoleGranted = "auth.role.granted";
+    public const string RoleRevoked = "auth.role.revoked";
     public const string ProfileUpdated = "profile.updated";
     public const string SessionTokenIssued = "auth.session_token.issued";
     public const string SessionTokenExchanged = "auth.session_token.exchanged";

@@ -7,6 +7,7 @@ using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.Grains.Platform;
 using HiveSync.Grains.Profile;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace HiveSync.Grains.Auth;
@@ -21,13 +22,14 @@ public sealed class UserGrain(
     AuditLog audit,
     PasswordHashing passwords,
     IOptionsMonitor<AuthOptions> options,
-    DomainClock clock) : Grain, IUserGrain
+    DomainClock clock,
+    ILogger<UserGrain> logger) : Grain, IUserGrain
 {
     // Writing last_seen_at on every request would turn reads into writes; once a minute is precise enough.
     private static readonly TimeSpan LastSeenFlushInterval = TimeSpan.FromMinutes(1);
 
     private readonly Dictionary<Guid, SessionRow> _sessions = [];
-    private readonly Dictionary<Guid, DateTime> _lastSeenPersisted = [];
+    private readonly HashSet<Guid> _touching = []; // checks interleave: one last-seen write per session at a time
     private readonly Dictionary<string, SubscriptionState> _subscriptions = [];
     private UserRow? _user;
 
@@ -46,7 +48,6 @@ public sealed class UserGrain(
             await LoadAsync(); // registered after this activation looked for it
         }
 
-        await ApplyConfiguredRoleAsync(RequireUser(), device);
         return await OpenSessionAsync(device);
     }
 
@@ -62,12 +63,11 @@ public sealed class UserGrain(
 
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            user.PasswordHash = passwords.Hash(password);
-            user.UpdatedAt = Now;
-            await store.UpdateCredentialsAndRoleAsync(user);
+            var rehashed = user.With(u => u.PasswordHash = passwords.Hash(password), Now);
+            await store.UpdatePasswordHashAsync(rehashed);
+            _user = rehashed;
         }
 
-        await ApplyConfiguredRoleAsync(user, device);
         var result = await OpenSessionAsync(device);
         await audit.WriteAsync(new AuditEntry(AuditActions.LoginSucceeded, user.Id, device, "session", result.SessionId.ToString()));
         return result;
@@ -92,7 +92,6 @@ public sealed class UserGrain(
         }
 
         _sessions[sessionId] = renewed;
-        _lastSeenPersisted[sessionId] = renewed.LastSeenAt;
         return new IssuedSession(ToAccount(user), sessionId, token, Utc(renewed.ExpiresAt));
     }
 
@@ -115,11 +114,9 @@ public sealed class UserGrain(
             return new SessionCheck(SessionCheckResult.Expired, _user.Role, Tiers.Free);
         }
 
-        session.LastSeenAt = now;
-        if (!_lastSeenPersisted.TryGetValue(sessionId, out var persisted) || now - persisted >= LastSeenFlushInterval)
+        if (now - session.LastSeenAt >= LastSeenFlushInterval)
         {
-            _lastSeenPersisted[sessionId] = now;
-            await store.TouchSessionAsync(sessionId, now);
+            await TouchAsync(session, now);
         }
 
         return new SessionCheck(SessionCheckResult.Active, _user.Role, ToAccount(_user).Tier);
@@ -133,7 +130,14 @@ public sealed class UserGrain(
             return null;
         }
 
-        var session = await NewSessionAsync(_user, device); // its expiry is fixed: a cookie session is never refreshed
+        // Its expiry is fixed (a cookie session is never refreshed), and a cookie session that asks for a link gets
+        // one no longer-lived than itself: otherwise each link would extend a stolen cookie by a whole lifetime.
+        var session = await NewSessionAsync(_user, device, SessionKinds.Cookie);
+        if (issuing.Kind == SessionKinds.Cookie && issuing.ExpiresAt < session.ExpiresAt)
+        {
+            session.ExpiresAt = issuing.ExpiresAt;
+        }
+
         await store.CreateCookieSessionAsync(session);
         Remember(session);
         await audit.WriteAsync(new AuditEntry(AuditActions.SessionTokenExchanged, _user.Id, device, "session", session.Id.ToString(), new { kind = "cookie", issuing_session_id = issuingSessionId }));
@@ -168,6 +172,12 @@ public sealed class UserGrain(
 
     public Task<UserProfile> GetProfile() => Task.FromResult(ToProfile(RequireUser()));
 
+    public async Task<string> ReloadAccount()
+    {
+        _user = await store.LoadUserAsync(UserId) ?? throw new DomainException(ErrorCodes.UserNotFound, "This user does not exist.");
+        return _user.Role;
+    }
+
     public Task<IReadOnlyList<SubscriptionState>> GetSubscriptions()
     {
         RequireUser();
@@ -200,14 +210,19 @@ public sealed class UserGrain(
         var avatarUrl = changes.SetAvatarUrl ? ProfileRules.AvatarUrl(changes.AvatarUrl) : user.AvatarUrl;
         var preferences = changes.SetPreferences ? ProfileRules.Preferences(changes.PreferencesJson) : user.Preferences;
 
-        user.DisplayName = displayName;
-        user.AvatarUrl = avatarUrl;
-        user.Preferences = preferences;
-        user.UpdatedAt = Now;
-        await store.UpdateProfileAsync(user);
+        var updated = user.With(
+            u =>
+            {
+                u.DisplayName = displayName;
+                u.AvatarUrl = avatarUrl;
+                u.Preferences = preferences;
+            },
+            Now);
+        await store.UpdateProfileAsync(updated);
+        _user = updated;
         var fields = new[] { (changes.SetDisplayName, "display_name"), (changes.SetAvatarUrl, "avatar_url"), (changes.SetPreferences, "preferences") };
         await audit.WriteAsync(new AuditEntry(AuditActions.ProfileUpdated, user.Id, null, "user", user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), new { fields = fields.Where(f => f.Item1).Select(f => f.Item2) }));
-        return ToProfile(user);
+        return ToProfile(updated);
     }
 
     private async Task LoadAsync()
@@ -243,7 +258,7 @@ public sealed class UserGrain(
     }
 
     /// <summary>A new session row for this device, after making room for it under the per-user limit.</summary>
-    private async Task<SessionRow> NewSessionAsync(UserRow user, DeviceInfo device)
+    private async Task<SessionRow> NewSessionAsync(UserRow user, DeviceInfo device, string kind = SessionKinds.Device)
     {
         await EvictBeyondLimitAsync(options.CurrentValue.MaxSessionsPerUser - 1);
         var now = Now;
@@ -251,6 +266,7 @@ public sealed class UserGrain(
         {
             Id = Guid.CreateVersion7(),
             UserId = user.Id,
+            Kind = kind,
             DeviceName = device.DeviceName,
             UserAgent = device.UserAgent,
             IpAddress = device.IpAddress,
@@ -260,11 +276,7 @@ public sealed class UserGrain(
         };
     }
 
-    private void Remember(SessionRow session)
-    {
-        _sessions[session.Id] = session;
-        _lastSeenPersisted[session.Id] = session.LastSeenAt;
-    }
+    private void Remember(SessionRow session) => _sessions[session.Id] = session;
 
     private async Task EvictBeyondLimitAsync(int keep)
     {
@@ -277,21 +289,40 @@ public sealed class UserGrain(
 
     private async Task RevokeAsync(SessionRow session, SessionEndReason reason)
     {
-        // Memory first: a request racing this revocation must already be refused.
+        // Memory first, so a session check interleaving with this write is already refused; put back if the write
+        // fails, so the grain never answers differently from the database.
         _sessions.Remove(session.Id);
-        _lastSeenPersisted.Remove(session.Id);
-        await store.RevokeSessionAsync(session.Id, Now, reason.ToString().ToLowerInvariant());
+        try
+        {
+            await store.RevokeSessionAsync(session.Id, Now, reason.ToString().ToLowerInvariant());
+        }
+        catch
+        {
+            _sessions.TryAdd(session.Id, session);
+            throw;
+        }
     }
 
-    private async Task ApplyConfiguredRoleAsync(UserRow user, DeviceInfo device)
+    /// <summary>Records when a session was last seen; a failed write costs the request nothing and is retried next time.</summary>
+    private async Task TouchAsync(SessionRow session, DateTime now)
     {
-        var admins = options.CurrentValue.AdminEmails;
-        if (user.Role != Roles.Admin && admins.Any(a => string.Equals(a.Trim(), user.Email, StringComparison.OrdinalIgnoreCase)))
+        if (!_touching.Add(session.Id))
         {
-            user.Role = Roles.Admin;
-            user.UpdatedAt = Now;
-            await store.UpdateCredentialsAndRoleAsync(user);
-            await audit.WriteAsync(new AuditEntry(AuditActions.RoleGranted, user.Id, device, "user", user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), new { role = Roles.Admin, source = "configuration" }));
+            return;
+        }
+
+        try
+        {
+            await store.TouchSessionAsync(session.Id, now);
+            session.LastSeenAt = now;
+        }
+        catch (Npgsql.NpgsqlException error)
+        {
+            logger.LogWarning(error, "Could not record last_seen_at of session {SessionId}", session.Id);
+        }
+        finally
+        {
+            _touching.Remove(session.Id);
         }
     }
 

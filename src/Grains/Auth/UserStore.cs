@@ -24,6 +24,25 @@ public sealed class UserRow
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>A changed copy stamped at <paramref name="now"/>: the grain writes the copy, then keeps it, never the reverse.</summary>
+    public UserRow With(Action<UserRow> change, DateTime now)
+    {
+        var copy = (UserRow)MemberwiseClone();
+        change(copy);
+        copy.UpdatedAt = now;
+        return copy;
+    }
+}
+
+/// <summary>Values of <c>device_sessions.kind</c>.</summary>
+public static class SessionKinds
+{
+    /// <summary>A device signed in with a password: refreshable with its refresh token.</summary>
+    public const string Device = "device";
+
+    /// <summary>The web frontend's cookie session, opened by a one-time login link: fixed expiry.</summary>
+    public const string Cookie = "cookie";
 }
 
 public sealed class SessionRow
@@ -31,6 +50,8 @@ public sealed class SessionRow
     public Guid Id { get; set; }
 
     public long UserId { get; set; }
+
+    public string Kind { get; set; } = SessionKinds.Device;
 
     public string? DeviceName { get; set; }
 
@@ -95,7 +116,7 @@ public sealed class UserStore(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync();
         var rows = await connection.QueryAsync<SessionRow>(
             """
-            SELECT id, user_id, device_name, user_agent, ip_address, created_at, last_seen_at, expires_at
+            SELECT id, user_id, kind, device_name, user_agent, ip_address, created_at, last_seen_at, expires_at
             FROM device_sessions WHERE user_id = @userId AND revoked_at IS NULL AND expires_at > @now
             """,
             new { userId, now });
@@ -132,7 +153,7 @@ public sealed class UserStore(NpgsqlDataSource db)
         await connection.ExecuteAsync(
             """
             INSERT INTO device_sessions (id, user_id, kind, device_name, user_agent, ip_address, created_at, last_seen_at, expires_at)
-            VALUES (@Id, @UserId, 'cookie', @DeviceName, @UserAgent, @IpAddress, @CreatedAt, @LastSeenAt, @ExpiresAt)
+            VALUES (@Id, @UserId, @Kind, @DeviceName, @UserAgent, @IpAddress, @CreatedAt, @LastSeenAt, @ExpiresAt)
             """,
             session);
     }
@@ -200,10 +221,40 @@ public sealed class UserStore(NpgsqlDataSource db)
             user);
     }
 
-    public async Task UpdateCredentialsAndRoleAsync(UserRow user)
+    public async Task UpdatePasswordHashAsync(UserRow user)
     {
         await using var connection = await db.OpenConnectionAsync();
-        await connection.ExecuteAsync("UPDATE users SET password_hash = @PasswordHash, role = @Role, updated_at = @UpdatedAt WHERE id = @Id", user);
+        await connection.ExecuteAsync("UPDATE users SET password_hash = @PasswordHash, updated_at = @UpdatedAt WHERE id = @Id", user);
+    }
+
+    /// <summary>
+    /// Sets a user's role with its audit entry in one transaction, which also tells running silos
+    /// (<see cref="UserChanges.Channel"/>, delivered on commit). Null when no account has the email.
+    /// </summary>
+    public async Task<RoleChange?> SetRoleAsync(string email, string role, DateTime now, Func<RoleChange, Audit.AuditEntry> audit)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var current = await connection.QuerySingleOrDefaultAsync<(long Id, string Role)?>(
+            "SELECT id, role FROM users WHERE email = @email FOR UPDATE", new { email }, tx);
+        if (current is not { } user)
+        {
+            return null;
+        }
+
+        var change = new RoleChange(user.Id, user.Role, role);
+        if (change.Changed)
+        {
+            await connection.ExecuteAsync(
+                "UPDATE users SET role = @role, updated_at = @now WHERE id = @id",
+                new { role, now, id = user.Id },
+                tx);
+            await Audit.AuditLog.WriteAsync(audit(change), connection, tx);
+        }
+
+        await connection.ExecuteAsync("SELECT pg_notify(@channel, @id::text)", new { channel = UserChanges.Channel, id = user.Id }, tx);
+        await tx.CommitAsync();
+        return change;
     }
 
     private static async Task InsertRefreshTokenAsync(NpgsqlConnection connection, NpgsqlTransaction tx, SessionRow session, byte[] tokenHash) =>

@@ -1,74 +1,127 @@
+using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Text.Json.Nodes;
 using HiveSync.Tests.Platform;
-using Microsoft.IdentityModel.JsonWebTokens;
 using static HiveSync.Tests.Auth.AuthTestKit;
 
 namespace HiveSync.Tests.Auth;
 
-/// <summary>A silo whose configuration names two admin emails (one written with odd case and spaces).</summary>
+/// <summary>A silo whose configuration still names an admin email, as deployments did before the admin command.</summary>
 public sealed class AdminEmailsSilo : TestSilo
 {
     public const string Boss = "boss@example.com";
-    public const string Deputy = "deputy@example.com";
 
-    protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
-    [
-        new("Auth:AdminEmails:0", " Boss@Example.COM "),
-        new("Auth:AdminEmails:1", Deputy),
-    ];
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Auth:AdminEmails:0", Boss)];
 }
 
+/// <summary>The admin role is granted and revoked only by the silo host's <c>admin</c> command, never by signing up.</summary>
 public sealed class AdminRoleTests(AdminEmailsSilo silo) : IClassFixture<AdminEmailsSilo>
 {
-    private async Task<JsonNode> ProfileAsync(string token)
+    private async Task<string> RoleAsync(string token)
     {
         using var response = await silo.GetAsync("/api/v1/profile", token);
-        return (await response.AssertOkJsonAsync())["data"]!;
+        return (await response.AssertOkJsonAsync())["data"]!["role"]!.GetValue<string>();
+    }
+
+    /// <summary>Runs the built silo host as an operator would: <c>HiveSync.Silo admin ...</c> against this silo's database.</summary>
+    private async Task<(int ExitCode, string Output)> AdminAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "HiveSync.Silo.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.ArgumentList.Add($"--ConnectionStrings:Postgres={silo.ConnectionString}");
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        return (process.ExitCode, await output + await errors);
     }
 
     [Fact]
-    public async Task An_email_listed_in_AdminEmails_registers_as_admin_and_the_grant_is_audited()
+    public async Task A_listed_email_that_registers_gets_no_admin_role()
     {
-        var requestId = NewRequestId();
+        var squatter = await silo.RegisterAsync(AdminEmailsSilo.Boss);
 
-        using var response = await silo.RegisterResponseAsync(Json(new JsonObject { ["email"] = "BOSS@example.com", ["password"] = Password }), requestId);
-
-        var admin = SignedIn.From((await response.AssertOkJsonAsync(HttpStatusCode.Created))["data"]!, Password);
-        Assert.Equal("admin", (await ProfileAsync(admin.AccessToken))["role"]!.GetValue<string>());
-        Assert.Equal("admin", new JsonWebToken(admin.AccessToken).GetClaim("role").Value);
-        Assert.Equal("admin", (await silo.UserRowAsync(AdminEmailsSilo.Boss))!.Role);
-        var grant = Assert.Single(await silo.AuditRowsAsync("auth.role.granted", actorUserId: admin.UserId));
-        Assert.Equal(requestId, grant.RequestId);
-        Assert.Equal("user", grant.SubjectType);
-        Assert.Equal(admin.UserId.ToString(CultureInfo.InvariantCulture), grant.SubjectId);
-        Assert.Equal("admin", JsonNode.Parse(grant.Details)!["role"]!.GetValue<string>());
-
-        // Signing in again keeps the role and does not grant it a second time.
-        var again = await silo.LoginAsync(AdminEmailsSilo.Boss, Password);
-        Assert.Equal("admin", new JsonWebToken(again.AccessToken).GetClaim("role").Value);
-        Assert.Single(await silo.AuditRowsAsync("auth.role.granted", actorUserId: admin.UserId));
+        Assert.Equal("user", await RoleAsync(squatter.AccessToken));
+        var signedInAgain = await silo.LoginAsync(AdminEmailsSilo.Boss);
+        Assert.Equal("user", await RoleAsync(signedInAgain.AccessToken));
+        Assert.Equal("user", (await silo.UserRowAsync(AdminEmailsSilo.Boss))!.Role);
+        Assert.Empty(await silo.AuditRowsAsync("auth.role.granted", subjectId: squatter.UserId.ToString(CultureInfo.InvariantCulture)));
     }
 
     [Fact]
-    public async Task Every_listed_email_becomes_admin()
+    public async Task Admin_grant_applies_to_the_running_users_next_request_and_is_audited()
     {
-        var deputy = await silo.RegisterAsync(AdminEmailsSilo.Deputy);
+        var user = await silo.RegisterAsync();
+        Assert.Equal("user", await RoleAsync(user.AccessToken)); // the grain is active with the old role
 
-        Assert.Equal("admin", (await ProfileAsync(deputy.AccessToken))["role"]!.GetValue<string>());
-        Assert.Single(await silo.AuditRowsAsync("auth.role.granted", actorUserId: deputy.UserId));
+        var (exitCode, output) = await AdminAsync("admin", "grant", user.Email.ToUpperInvariant());
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("confirmed", output, StringComparison.Ordinal);
+        Assert.Equal("admin", await RoleAsync(user.AccessToken)); // same token, same activation: the very next request
+        Assert.Equal("admin", (await silo.UserRowAsync(user.Email))!.Role);
+        var grant = Assert.Single(await silo.AuditRowsAsync("auth.role.granted", subjectId: user.UserId.ToString(CultureInfo.InvariantCulture)));
+        var details = JsonNode.Parse(grant.Details)!;
+        Assert.Equal("admin", details["role"]!.GetValue<string>());
+        Assert.Equal("user", details["previous_role"]!.GetValue<string>());
+        Assert.Equal("cli", details["source"]!.GetValue<string>());
+        Assert.Null(grant.ActorUserId);
     }
 
     [Fact]
-    public async Task An_email_not_listed_registers_as_user_without_a_grant()
+    public async Task Admin_revoke_takes_the_role_back_on_the_next_request()
     {
-        var user = await silo.RegisterAsync(NewEmail("boss"));
+        var user = await silo.RegisterAsync();
+        Assert.Equal(0, (await AdminAsync("admin", "grant", user.Email)).ExitCode);
+        Assert.Equal("admin", await RoleAsync(user.AccessToken));
 
-        Assert.Equal("user", (await ProfileAsync(user.AccessToken))["role"]!.GetValue<string>());
-        Assert.Equal("user", new JsonWebToken(user.AccessToken).GetClaim("role").Value);
+        var (exitCode, output) = await AdminAsync("admin", "revoke", user.Email);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Equal("user", await RoleAsync(user.AccessToken));
         Assert.Equal("user", (await silo.UserRowAsync(user.Email))!.Role);
-        Assert.Empty(await silo.AuditRowsAsync("auth.role.granted", actorUserId: user.UserId));
+        Assert.Single(await silo.AuditRowsAsync("auth.role.revoked", subjectId: user.UserId.ToString(CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task Granting_a_role_already_held_changes_and_audits_nothing()
+    {
+        var user = await silo.RegisterAsync();
+        Assert.Equal(0, (await AdminAsync("admin", "grant", user.Email)).ExitCode);
+        var updatedAt = (await silo.UserRowAsync(user.Email))!.UpdatedAt;
+
+        var (exitCode, output) = await AdminAsync("admin", "grant", user.Email);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("already had", output, StringComparison.Ordinal);
+        Assert.Equal(updatedAt, (await silo.UserRowAsync(user.Email))!.UpdatedAt);
+        Assert.Single(await silo.AuditRowsAsync("auth.role.granted", subjectId: user.UserId.ToString(CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task An_unknown_email_is_refused_with_exit_code_1()
+    {
+        var (exitCode, output) = await AdminAsync("admin", "grant", NewEmail("nobody"));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("No account", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("admin")]
+    [InlineData("admin", "promote", "someone@example.com")]
+    [InlineData("admin", "grant")]
+    public async Task A_malformed_command_prints_its_usage_with_exit_code_64(params string[] arguments)
+    {
+        var (exitCode, output) = await AdminAsync(arguments);
+
+        Assert.Equal(64, exitCode);
+        Assert.Contains("Usage: HiveSync.Silo admin grant|revoke EMAIL", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -79,7 +132,7 @@ public sealed class AdminRoleTests(AdminEmailsSilo silo) : IClassFixture<AdminEm
         using var response = await silo.SendAsync(HttpMethod.Patch, "/api/v1/profile", """{"role":"admin"}""", token: user.AccessToken);
 
         await response.AssertValidationErrorAsync("role");
-        Assert.Equal("user", (await ProfileAsync(user.AccessToken))["role"]!.GetValue<string>());
+        Assert.Equal("user", await RoleAsync(user.AccessToken));
         Assert.Equal("user", (await silo.UserRowAsync(user.Email))!.Role);
     }
 }
