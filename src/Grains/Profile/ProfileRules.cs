@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using HiveSync.Grains.Interfaces.Platform;
@@ -73,10 +74,11 @@ public static class ProfileRules
                 throw DomainException.Validation("preferences", "Must be a JSON object.");
             }
 
-            // PostgreSQL's jsonb refuses unpaired surrogate escapes ("\ud800"): refuse them here, not with a 500.
-            if (!StringsAreWellFormed(document.RootElement))
+            // PostgreSQL's jsonb refuses what System.Text.Json accepts in two places: unpaired surrogate escapes
+            // ("\ud800") and numbers beyond its numeric type (1e200000). Refuse them here, not with a 500.
+            if (FirstUnstorable(document.RootElement) is { } problem)
             {
-                throw DomainException.Validation("preferences", "Must not contain invalid Unicode (unpaired surrogates).");
+                throw DomainException.Validation("preferences", problem);
             }
 
             return document.RootElement.GetRawText();
@@ -105,7 +107,9 @@ public static class ProfileRules
         return true;
     }
 
-    private static bool StringsAreWellFormed(JsonElement root)
+    public const int NumberMaxLength = 100;
+
+    private static string? FirstUnstorable(JsonElement root)
     {
         try
         {
@@ -113,15 +117,36 @@ public static class ProfileRules
         }
         catch (InvalidOperationException)
         {
-            return false; // System.Text.Json refuses to decode an unpaired surrogate escape
+            return UnpairedSurrogate; // System.Text.Json refuses to decode an unpaired surrogate escape
         }
 
-        static bool Walk(JsonElement element) => element.ValueKind switch
+        static string? Walk(JsonElement element) => element.ValueKind switch
         {
-            JsonValueKind.String => IsWellFormedUtf16(element.GetString()!),
-            JsonValueKind.Array => element.EnumerateArray().All(Walk),
-            JsonValueKind.Object => element.EnumerateObject().All(p => IsWellFormedUtf16(p.Name) && Walk(p.Value)),
-            _ => true,
+            JsonValueKind.String => IsWellFormedUtf16(element.GetString()!) ? null : UnpairedSurrogate,
+            JsonValueKind.Number => IsStorableNumber(element.GetRawText()) ? null : $"Numbers must be finite, within ±1.7e308 and at most {NumberMaxLength} characters long.",
+            JsonValueKind.Array => element.EnumerateArray().Select(Walk).FirstOrDefault(p => p is not null),
+            JsonValueKind.Object => element.EnumerateObject().Select(p => IsWellFormedUtf16(p.Name) ? Walk(p.Value) : UnpairedSurrogate).FirstOrDefault(p => p is not null),
+            _ => null,
         };
+    }
+
+    private const string UnpairedSurrogate = "Must not contain invalid Unicode (unpaired surrogates).";
+
+    /// <summary>
+    /// A JSON number PostgreSQL's numeric can hold and clients can read back as a double: finite, not a non-zero
+    /// value that underflows to 0 (1e-999999), an exponent within numeric's ±1000, and short (so its digits stay
+    /// within numeric's scale).
+    /// </summary>
+    public static bool IsStorableNumber(string raw)
+    {
+        if (raw.Length > NumberMaxLength || !double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        {
+            return false;
+        }
+
+        var e = raw.AsSpan().IndexOfAny('e', 'E');
+        var mantissa = e < 0 ? raw.AsSpan() : raw.AsSpan(0, e);
+        var exponentFits = e < 0 || (int.TryParse(raw.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exponent) && Math.Abs(exponent) <= 1000);
+        return exponentFits && (value != 0 || !mantissa.ContainsAnyInRange('1', '9'));
     }
 }
