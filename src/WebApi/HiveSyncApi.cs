@@ -82,9 +82,9 @@ public static class HiveSyncApi
         app.UseStatusCodePages(context => WriteBareStatusAsync(context.HttpContext));
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseAuthentication();
+        app.UseMiddleware<RateLimitingMiddleware>(); // before authorization, so refusals for bad credentials count too
         app.UseAuthorization();
         app.UseMiddleware<CsrfProtectionMiddleware>();
-        app.UseMiddleware<RateLimitingMiddleware>();
 
         app.MapOpenApi(OpenApiPath).AllowAnonymous();
         app.MapScalarApiReference("/scalar", options => options.WithTitle("HiveSync API").WithOpenApiRoutePattern(OpenApiPath)).AllowAnonymous();

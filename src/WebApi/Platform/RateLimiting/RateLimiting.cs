@@ -1,6 +1,7 @@
 using System.Globalization;
 using HiveSync.Grains.Interfaces.Limits;
 using HiveSync.WebApi.Platform.Auth;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -22,9 +23,12 @@ public static class RateLimitingExtensions
 }
 
 /// <summary>
-/// Runs after authentication: a signed-in caller draws from their own bucket at their tier's rate, anyone else
-/// from their client IP's bucket at the anonymous rate. Every limited answer carries the IETF draft's
-/// <c>RateLimit-Policy</c>/<c>RateLimit</c> fields and GitHub-style <c>X-RateLimit-*</c>; over the limit it is 429.
+/// Runs after authentication and before authorization: a signed-in caller of a protected route draws from their
+/// own bucket at their tier's rate; everyone else from their client IP's bucket at the anonymous rate. That
+/// includes anonymous entry points (sign-up, sign-in, refresh, ...) whatever credentials come with them, so no
+/// token (and no number of accounts) buys more guesses, and callers refused for bad credentials, so token
+/// guessing is counted. Every limited answer carries the IETF draft's <c>RateLimit-Policy</c>/<c>RateLimit</c>
+/// fields and GitHub-style <c>X-RateLimit-*</c>; over the limit it is 429.
 /// </summary>
 public sealed class RateLimitingMiddleware(RequestDelegate next, IGrainFactory grains, IOptions<TierOptions> tiers, IOptions<RateLimitOptions> anonymous, TimeProvider clock)
 {
@@ -32,16 +36,17 @@ public sealed class RateLimitingMiddleware(RequestDelegate next, IGrainFactory g
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<RateLimitMetadata>() is not { } metadata)
+        var endpoint = context.GetEndpoint();
+        if (endpoint?.Metadata.GetMetadata<RateLimitMetadata>() is not { } metadata)
         {
             await next(context);
             return;
         }
 
-        var signedIn = context.User.Identity?.IsAuthenticated == true;
-        var (subject, limit) = signedIn
+        var asUser = context.User.Identity?.IsAuthenticated == true && endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null;
+        var (subject, limit) = asUser
             ? ("user:" + context.User.UserId().ToString(CultureInfo.InvariantCulture), tiers.Value.For(context.User.Tier()).RequestsPerMinuteFor(metadata.Group))
-            : ("ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"), anonymous.Value.AnonymousPerMinuteFor(metadata.Group));
+            : (ClientAddress.BucketSubject(context.Connection.RemoteIpAddress), anonymous.Value.AnonymousPerMinuteFor(metadata.Group));
         var bucket = grains.GetGrain<IRateLimitGrain>(RateLimitKeys.Bucket(metadata.Group, subject));
         var decision = await bucket.Acquire(new RateLimitPolicy(metadata.Group, limit, WindowSeconds));
         RateLimitHeaders.Write(context.Response, decision, clock.GetUtcNow());
