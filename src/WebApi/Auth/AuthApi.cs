@@ -19,15 +19,15 @@ public static class AuthApi
     {
         var api = app.MapGroup("/api/v1/auth").WithTags("Auth").RequireRateLimit(RateLimitGroups.Auth);
 
-        api.MapPost("/register", Register).AllowAnonymous().ProducesErrors(400, 409, 413, 415);
-        api.MapPost("/login", Login).AllowAnonymous().ProducesErrors(400, 401, 413, 415);
-        api.MapPost("/refresh", Refresh).AllowAnonymous().ProducesErrors(400, 401, 413, 415);
+        api.MapPost("/register", Register).AllowAnonymous().WithNoStore().ProducesErrors(400, 409, 413, 415);
+        api.MapPost("/login", Login).AllowAnonymous().WithNoStore().ProducesErrors(400, 401, 413, 415);
+        api.MapPost("/refresh", Refresh).AllowAnonymous().WithNoStore().ProducesErrors(400, 401, 413, 415);
         api.MapPost("/logout", Logout).RequireAuthorization().ProducesErrors(401);
         api.MapGet("/me", Me).RequireAuthorization().ProducesErrors(401);
         api.MapGet("/sessions", ListSessions).RequireAuthorization().ProducesErrors(400, 401);
         api.MapDelete("/sessions/{sessionId}", DeleteSession).RequireAuthorization().ProducesErrors(401, 404);
-        api.MapPost("/session-token", CreateSessionToken).RequireAuthorization().ProducesErrors(401, 403);
-        api.MapPost("/session-exchange", ExchangeSessionToken).AllowAnonymous().ProducesErrors(400, 410, 413, 415);
+        api.MapPost("/session-token", CreateSessionToken).RequireAuthorization().WithNoStore().ProducesErrors(401, 403);
+        api.MapPost("/session-exchange", ExchangeSessionToken).AllowAnonymous().WithNoStore().ProducesErrors(400, 410, 413, 415);
 
         return app;
     }
@@ -86,7 +86,6 @@ public static class AuthApi
     public static async Task<Ok<SessionTokenResponse>> CreateSessionToken(ClaimsPrincipal user, HttpContext http, [AsParameters] SessionTokenServices services)
     {
         var issued = await services.Tokens.Issue(user.UserId(), user.SessionId(), DeviceInfoOf.Request(http));
-        http.Response.Headers.CacheControl = "no-store"; // the link signs in whoever holds it
         return TypedResults.Ok(new SessionTokenResponse(services.LoginUrl(issued.Token)));
     }
 
@@ -95,7 +94,6 @@ public static class AuthApi
     {
         var session = await services.Tokens.Exchange(request.Token ?? "", DeviceInfoOf.Request(http));
         services.Cookies.Append(http, session);
-        http.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(new SessionExchangeResponse("success", UserResponse.From(session.User)));
     }
 }

@@ -1,6 +1,7 @@
 using HiveSync.Grains.Interfaces.Auth;
 using HiveSync.Grains.Interfaces.Platform;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -39,7 +40,9 @@ public static class BearerAuthentication
                 OnForbidden = context => ErrorEnvelopeWriter.WriteAsync(context.HttpContext, ErrorCodes.AuthForbidden, "You may not do this."),
             };
         });
+        services.AddSingleton<IAuthorizationHandler, SignedInByDefault>();
         services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().AddRequirements(new SignedInByDefault()).Build())
             .AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin));
         return services;
     }
