@@ -142,14 +142,13 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             Directory.Delete(dataDirectory, recursive: true); // a half-finished earlier initdb
         }
 
-        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
-        await File.WriteAllTextAsync(passwordFile, password, ct);
         if (OperatingSystem.IsWindows())
         {
             throw new PostgresNotInstalledException("starting a private server is supported on Linux and macOS only");
         }
 
-        File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+        await SecretFile.WriteAsync(passwordFile, password, ct);
         if (asPostgresUser)
         {
             // initdb refuses root: the server runs as 'postgres', which must own the folder and read the password once.
