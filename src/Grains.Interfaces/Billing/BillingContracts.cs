@@ -77,7 +77,7 @@ public static class BillingEventOutcomes
     /// <summary>A payment event: kept for the record, it carries no subscription state.</summary>
     public const string Recorded = "recorded";
 
-    /// <summary>An event type HiveSync does not use.</summary>
+    /// <summary>An event type HiveSync does not use, or one of another store or in test mode (audited with the reason).</summary>
     public const string Ignored = "ignored";
 
     /// <summary>Signed correctly but not a LemonSqueezy event HiveSync can read.</summary>

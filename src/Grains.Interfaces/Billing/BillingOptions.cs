@@ -18,6 +18,9 @@ public sealed class BillingOptions
     /// <summary>LemonSqueezy asks for a signing secret of 6 to 40 characters.</summary>
     public const int WebhookSecretMinLength = 6;
 
+    /// <summary>Shorter secrets are accepted (LemonSqueezy allows them) but warned about at start-up: HMAC keys this short can be guessed offline from one signed body.</summary>
+    public const int WebhookSecretRecommendedLength = 32;
+
     /// <summary>Set from <see cref="WebhookSecretVariable"/>; without it every webhook delivery is refused (503).</summary>
     public string? WebhookSecret { get; set; }
 
@@ -27,8 +30,17 @@ public sealed class BillingOptions
     /// <summary>LemonSqueezy API key (a test-mode key creates test-mode checkouts). Empty: checkout is off (503).</summary>
     public string? ApiKey { get; set; }
 
-    /// <summary>The LemonSqueezy store the checkouts belong to.</summary>
+    /// <summary>
+    /// The LemonSqueezy store HiveSync sells through: checkouts are created in it, and webhook events of any other
+    /// store are ignored. Required with <c>Billing:ApiKey</c> or <c>LZ_WEBHOOK_SECRET</c>.
+    /// </summary>
     public string? StoreId { get; set; }
+
+    /// <summary>
+    /// Whether LemonSqueezy test-mode events (<c>meta.test_mode: true</c>) grant tiers. Off (the default) they are
+    /// acknowledged and ignored: a production server never sells with test cards. On for staging only.
+    /// </summary>
+    public bool AllowTestMode { get; set; }
 
     /// <summary>How long a call to LemonSqueezy may take before the caller gets <c>BILLING_PROVIDER_ERROR</c>.</summary>
     public TimeSpan ApiTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -64,6 +76,10 @@ public sealed class BillingOptions
     public bool CheckoutConfigured =>
         !string.IsNullOrWhiteSpace(ApiKey) && !string.IsNullOrWhiteSpace(StoreId) && Variants.All().All(v => v.VariantId is not null);
 
+    /// <summary><see cref="StoreId"/> as LemonSqueezy's number; null when unset or not a positive number.</summary>
+    public long? StoreNumber =>
+        long.TryParse(StoreId, NumberStyles.None, CultureInfo.InvariantCulture, out var store) && store > 0 ? store : null;
+
     public long? VariantFor(string tier, string billingCycle) => Variants.All().FirstOrDefault(v => v.Tier == tier && v.BillingCycle == billingCycle).VariantId;
 
     /// <summary>The tier and cycle a variant sells; retired variants have a tier and no cycle; unknown ones neither.</summary>
@@ -95,13 +111,15 @@ public sealed class BillingOptions
             yield return $"{WebhookSecretVariable} must be at least {WebhookSecretMinLength} characters.";
         }
 
+        // Without a store a webhook secret would accept purchases made in any store signed with it.
+        var storeNeeded = !string.IsNullOrWhiteSpace(o.ApiKey) || o.WebhookSecret is not null;
+        if ((storeNeeded || !string.IsNullOrWhiteSpace(o.StoreId)) && o.StoreNumber is null)
+        {
+            yield return $"Billing:StoreId must be the LemonSqueezy store id (a positive number); it is required when Billing:ApiKey or {WebhookSecretVariable} is set.";
+        }
+
         if (!string.IsNullOrWhiteSpace(o.ApiKey))
         {
-            if (string.IsNullOrWhiteSpace(o.StoreId) || !long.TryParse(o.StoreId, NumberStyles.None, CultureInfo.InvariantCulture, out var store) || store <= 0)
-            {
-                yield return "Billing:StoreId must be the LemonSqueezy store id (a positive number) when Billing:ApiKey is set.";
-            }
-
             foreach (var (tier, cycle, id) in o.Variants.All().Where(v => v.VariantId is null))
             {
                 yield return $"Billing:Variants:{Capitalise(tier)}:{Capitalise(cycle)} must be set when Billing:ApiKey is set.";
@@ -160,6 +178,20 @@ public sealed class BillingOptions
         if (o.EventRetryBatchSize is < 1 or > 10_000)
         {
             yield return "Billing:EventRetryBatchSize must be from 1 to 10000.";
+        }
+    }
+
+    /// <summary>Settings that work but that an operator should hear about at start-up.</summary>
+    public static IEnumerable<string> Warnings(BillingOptions o)
+    {
+        if (o.WebhookSecret is { } secret && secret.Length < WebhookSecretRecommendedLength)
+        {
+            yield return $"{WebhookSecretVariable} has {secret.Length} characters; use {WebhookSecretRecommendedLength} to 40 random ones (LemonSqueezy's maximum is 40), since a short HMAC key can be guessed offline from one signed delivery.";
+        }
+
+        if (o.AllowTestMode)
+        {
+            yield return "Billing:AllowTestMode is on: LemonSqueezy test-mode purchases grant tiers. Use it on staging only.";
         }
     }
 

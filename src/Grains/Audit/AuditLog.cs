@@ -25,6 +25,7 @@ public static class AuditActions
     public const string SubscriptionApplied = "billing.subscription.applied";
     public const string SubscriptionDuplicate = "billing.subscription.duplicate";
     public const string BillingEventFailed = "billing.event.failed";
+    public const string BillingEventIgnored = "billing.event.ignored";
 }
 
 /// <summary>One row of the audit log.</summary>

@@ -61,8 +61,7 @@ public sealed class SessionTokenGrain(
 
         // The backstop first: should the state write fail, the reminder finds nothing and unregisters itself.
         await this.RegisterOrUpdateReminder(ExpiryReminder, lifetime, ReminderPeriod);
-        token.State = new SessionTokenState { UserId = userId, IssuingSessionId = issuingSessionId, IssuedAt = now, ExpiresAt = now + lifetime };
-        await token.WriteStateAsync();
+        await token.WriteOrRestoreAsync(new SessionTokenState { UserId = userId, IssuingSessionId = issuingSessionId, IssuedAt = now, ExpiresAt = now + lifetime }, this);
         ArmExpiryTimer();
         await audit.WriteAsync(new AuditEntry(AuditActions.SessionTokenIssued, userId, device, "session", issuingSessionId.ToString()));
         return Utc(token.State.ExpiresAt);
@@ -84,22 +83,16 @@ public sealed class SessionTokenGrain(
             throw Gone();
         }
 
-        state.UsedAt = now;
+        // Any other failure is rethrown with memory still unused: should the write have landed all the same, the
+        // ETag this activation keeps refuses a second redemption, and the next activation reads the used mark.
         try
         {
-            await token.WriteStateAsync();
+            await token.WriteOrRestoreAsync(state.MarkedUsed(now), this);
         }
         catch (InconsistentStateException)
         {
             // Another activation of this token (a silo handover) wrote first: it was that exchange's success.
-            DeactivateOnIdle();
             throw Gone();
-        }
-        catch
-        {
-            // Outcome unknown (the write may have landed): keep the used mark here, reload from storage next time.
-            DeactivateOnIdle();
-            throw;
         }
 
         return new SessionTokenRedemption(state.UserId, state.IssuingSessionId);

@@ -23,4 +23,8 @@ public sealed class SessionTokenState
     /// <summary>Set once, by the one successful exchange; kept until expiry, when the row is deleted.</summary>
     [Id(4)]
     public DateTime? UsedAt { get; set; }
+
+    /// <summary>A copy marked used at <paramref name="at"/>: the state to write, while this one stays what storage holds.</summary>
+    public SessionTokenState MarkedUsed(DateTime at) =>
+        new() { UserId = UserId, IssuingSessionId = IssuingSessionId, IssuedAt = IssuedAt, ExpiresAt = ExpiresAt, UsedAt = at };
 }

@@ -8,7 +8,8 @@ using Microsoft.Extensions.Options;
 namespace HiveSync.Grains.Billing;
 
 /// <summary>
-/// Applies one stored webhook event: subscription events go to their subscription's grain, payment events are
+/// Applies one stored webhook event: an event of another store, or a test-mode one while test mode is off, is
+/// ignored and audited; otherwise subscription events go to their subscription's grain, payment events are
 /// recorded, others ignored. Never throws: a failed attempt is counted and rescheduled with a doubling delay
 /// (<see cref="IBillingEventRetryGrain"/> comes back to it), and after <c>Billing:EventMaxAttempts</c> the event
 /// is marked <c>failed</c>, logged and audited. Both the webhook and the retry reminder use it.
@@ -25,7 +26,14 @@ public sealed class BillingEventProcessor(
     {
         try
         {
-            var parsed = LemonSqueezyEvent.Parse(stored.Body, options.CurrentValue);
+            var o = options.CurrentValue;
+            var parsed = LemonSqueezyEvent.Parse(stored.Body, o);
+            if (parsed.Kind != LemonSqueezyEventKind.Invalid && parsed.OriginRefusal(o) is { } refusal)
+            {
+                await IgnoreAsync(stored, parsed, refusal);
+                return;
+            }
+
             var (outcome, userId) = parsed.Kind switch
             {
                 LemonSqueezyEventKind.Subscription => await ApplyAsync(stored, parsed),
@@ -44,6 +52,26 @@ public sealed class BillingEventProcessor(
         {
             await RecordFailureAsync(stored, error);
         }
+    }
+
+    /// <summary>Marks the event ignored, audited once: it reached us signed, so somebody should see why it changed nothing.</summary>
+    private async Task IgnoreAsync(StoredBillingEvent stored, LemonSqueezyEvent parsed, string refusal)
+    {
+        logger.LogWarning(
+            "Billing event {EventId} ({Event}) is ignored: {Reason} (store {StoreId}, test mode {TestMode})",
+            stored.Id,
+            parsed.EventName,
+            refusal,
+            parsed.StoreId,
+            parsed.TestMode);
+        var audit = new AuditEntry(
+            AuditActions.BillingEventIgnored,
+            null,
+            null,
+            "billing_event",
+            stored.Id.ToString(CultureInfo.InvariantCulture),
+            new { reason = refusal, @event = parsed.EventName, subscription_id = parsed.SubscriptionId, store_id = parsed.StoreId, test_mode = parsed.TestMode });
+        await store.MarkProcessedAsync(stored.Id, clock.UtcNow, BillingEventOutcomes.Ignored, parsed.EventName, parsed.SubscriptionId, null, audit);
     }
 
     private async Task<(string Outcome, long? UserId)> ApplyAsync(StoredBillingEvent stored, LemonSqueezyEvent parsed)

@@ -93,18 +93,29 @@ public sealed class BillingStore(NpgsqlDataSource db)
         return (new StoredBillingEvent(existing.Id, body, existing.Attempts), existing.Processed);
     }
 
-    /// <summary>Records the outcome; the first attempt to finish wins (a racing retry changes nothing).</summary>
-    public async Task MarkProcessedAsync(long eventId, DateTime now, string outcome, string? eventName, string? subscriptionId, long? userId)
+    /// <summary>
+    /// Records the outcome; the first attempt to finish wins (a racing retry changes nothing). An audit entry given
+    /// is written in the same transaction, by the winning attempt only, so an event is audited once.
+    /// </summary>
+    public async Task MarkProcessedAsync(long eventId, DateTime now, string outcome, string? eventName, string? subscriptionId, long? userId, AuditEntry? audit = null)
     {
         await using var connection = await db.OpenConnectionAsync();
-        await connection.ExecuteAsync(
+        await using var tx = await connection.BeginTransactionAsync();
+        var marked = await connection.ExecuteAsync(
             """
             UPDATE billing_events
             SET processed_at = @now, outcome = @outcome, event_name = COALESCE(@eventName, event_name),
                 subscription_id = @subscriptionId, user_id = @userId, attempts = attempts + 1
             WHERE id = @eventId AND processed_at IS NULL
             """,
-            new { eventId, now, outcome, eventName, subscriptionId, userId });
+            new { eventId, now, outcome, eventName, subscriptionId, userId },
+            tx);
+        if (marked == 1 && audit is not null)
+        {
+            await AuditLog.WriteAsync(audit, connection, tx);
+        }
+
+        await tx.CommitAsync();
     }
 
     /// <summary>Counts a failed attempt and when the next is due; returns the attempts so far (null: already processed).</summary>

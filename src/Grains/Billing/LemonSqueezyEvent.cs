@@ -19,16 +19,41 @@ public enum LemonSqueezyEventKind
     Invalid,
 }
 
-/// <summary>A webhook body, read. <see cref="State"/> is set for subscription events, <see cref="Problem"/> for invalid ones.</summary>
+/// <summary>Why a signed event is not taken as a purchase: stored with outcome <c>ignored</c> and audited with this reason.</summary>
+public static class EventOriginRefusals
+{
+    /// <summary>The resource's <c>store_id</c> is missing or is not <c>Billing:StoreId</c>.</summary>
+    public const string ForeignStore = "foreign_store";
+
+    /// <summary>A test-mode event while <c>Billing:AllowTestMode</c> is off.</summary>
+    public const string TestMode = "test_mode";
+}
+
+/// <summary>
+/// A webhook body, read. <see cref="State"/> is set for subscription events, <see cref="Problem"/> for invalid ones;
+/// <see cref="StoreId"/> and <see cref="TestMode"/> say where it comes from (every kind but invalid).
+/// </summary>
 public sealed record LemonSqueezyEvent(
     LemonSqueezyEventKind Kind,
     string? EventName,
     string? SubscriptionId,
     SubscriptionState? State,
     long? UserIdHint,
+    long? StoreId = null,
+    bool TestMode = false,
     string? Problem = null)
 {
     private const int MaxEventNameLength = 100;
+
+    /// <summary>
+    /// Why this event may change no subscription (an <see cref="EventOriginRefusals"/> value), or null when it may:
+    /// it must come from <c>Billing:StoreId</c> (a missing store id or setting matches nothing), and be live unless
+    /// <c>Billing:AllowTestMode</c> is on.
+    /// </summary>
+    public string? OriginRefusal(BillingOptions options) =>
+        StoreId is null || StoreId != options.StoreNumber ? EventOriginRefusals.ForeignStore
+        : TestMode && !options.AllowTestMode ? EventOriginRefusals.TestMode
+        : null;
 
     /// <summary>Reads a webhook body. Never throws: what cannot be read is <see cref="LemonSqueezyEventKind.Invalid"/>.</summary>
     public static LemonSqueezyEvent Parse(ReadOnlySpan<byte> body, BillingOptions options)
@@ -75,20 +100,23 @@ public sealed record LemonSqueezyEvent(
             ? PositiveId(userId)
             : null;
 
+        // Every LemonSqueezy resource names its store; either test_mode flag marks a test event.
+        var attributes = data.TryGetProperty("attributes", out var a) && a.ValueKind == JsonValueKind.Object ? a : (JsonElement?)null;
+        var storeId = attributes is { } withStore && withStore.TryGetProperty("store_id", out var store) ? PositiveId(store) : null;
+        var testMode = IsTrue(meta, "test_mode") || (attributes is { } withMode && IsTrue(withMode, "test_mode"));
+
         switch (String(data, "type"))
         {
             case "subscriptions":
                 var state = ReadSubscription(data, options, out var problem);
                 return state is null
                     ? Invalid(eventName, problem)
-                    : new LemonSqueezyEvent(LemonSqueezyEventKind.Subscription, eventName, state.SubscriptionId, state, userIdHint);
+                    : new LemonSqueezyEvent(LemonSqueezyEventKind.Subscription, eventName, state.SubscriptionId, state, userIdHint, storeId, testMode);
             case "subscription-invoices":
-                var subscriptionId = data.TryGetProperty("attributes", out var invoice) && invoice.ValueKind == JsonValueKind.Object && invoice.TryGetProperty("subscription_id", out var sid)
-                    ? ResourceId(sid)
-                    : null;
-                return new LemonSqueezyEvent(LemonSqueezyEventKind.Payment, eventName, subscriptionId, null, userIdHint);
+                var subscriptionId = attributes is { } invoice && invoice.TryGetProperty("subscription_id", out var sid) ? ResourceId(sid) : null;
+                return new LemonSqueezyEvent(LemonSqueezyEventKind.Payment, eventName, subscriptionId, null, userIdHint, storeId, testMode);
             default:
-                return new LemonSqueezyEvent(LemonSqueezyEventKind.Other, eventName, null, null, userIdHint);
+                return new LemonSqueezyEvent(LemonSqueezyEventKind.Other, eventName, null, null, userIdHint, storeId, testMode);
         }
     }
 
@@ -142,12 +170,15 @@ public sealed record LemonSqueezyEvent(
             a.TryGetProperty("store_id", out var store) ? PositiveId(store) : null,
             a.TryGetProperty("customer_id", out var customer) ? PositiveId(customer) : null,
             a.TryGetProperty("product_id", out var product) ? PositiveId(product) : null,
-            a.TryGetProperty("test_mode", out var test) && test.ValueKind == JsonValueKind.True,
+            IsTrue(a, "test_mode"),
             Time(a, "created_at"));
     }
 
     private static LemonSqueezyEvent Invalid(string? eventName, string? problem) =>
-        new(LemonSqueezyEventKind.Invalid, eventName, null, null, null, problem);
+        new(LemonSqueezyEventKind.Invalid, eventName, null, null, null, Problem: problem);
+
+    private static bool IsTrue(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
 
     private static string? String(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

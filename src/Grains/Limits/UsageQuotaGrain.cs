@@ -98,24 +98,9 @@ public sealed class UsageQuotaGrain(
     private Dictionary<Guid, int> ReservationsOf(DateTime start) =>
         quota.State.PeriodStart == start ? quota.State.Reservations : [];
 
-    /// <summary>Replaces the state and writes it; on failure memory goes back to what storage held and the activation is dropped.</summary>
-    private async Task SaveAsync(DateTime start, Dictionary<Guid, int> reservations)
-    {
-        var previous = quota.State;
-        quota.State = new UsageQuotaState { PeriodStart = start, Reservations = reservations };
-        try
-        {
-            await quota.WriteStateAsync();
-        }
-        catch
-        {
-            // Unacknowledged: forget it here. The write may still have landed (a lost reply), so the next call
-            // reloads from storage rather than trusting this activation's ETag.
-            quota.State = previous;
-            this.DeactivateOnIdle();
-            throw;
-        }
-    }
+    /// <summary>Writes the new state; a failed write leaves memory as storage had it (the grain write rule).</summary>
+    private Task SaveAsync(DateTime start, Dictionary<Guid, int> reservations) =>
+        quota.WriteOrRestoreAsync(new UsageQuotaState { PeriodStart = start, Reservations = reservations }, this);
 
     private QuotaKind Kind()
     {

@@ -43,6 +43,7 @@ public static class BillingApi
             .PostConfigure(o => o.WebhookSecret = configuration[BillingOptions.WebhookSecretVariable] is { Length: > 0 } secret ? secret : null)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<BillingOptions>, BillingOptionsValidator>();
+        services.AddHostedService<BillingStartupWarnings>();
         return services;
     }
 
