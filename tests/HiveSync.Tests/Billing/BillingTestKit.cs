@@ -134,7 +134,7 @@ public static class BillingTestKit
         a["updated_at"] = FakeLemonSqueezy.Stamp(updatedAt);
         a["renews_at"] = renewsAt is null ? null : FakeLemonSqueezy.Stamp(renewsAt.Value);
         a["ends_at"] = endsAt is null ? null : FakeLemonSqueezy.Stamp(endsAt.Value);
-        return Encoding.UTF8.GetBytes(root.ToJsonString());
+        return EventOrigin.Live(Encoding.UTF8.GetBytes(root.ToJsonString()));
     }
 
     /// <summary>A payment event (the shipped invoice body) for a subscription.</summary>
@@ -143,7 +143,7 @@ public static class BillingTestKit
         var root = JsonNode.Parse(Payload(PaymentSuccess))!;
         root["data"]!["id"] = invoiceId;
         root["data"]!["attributes"]!["subscription_id"] = long.Parse(subscriptionId, CultureInfo.InvariantCulture);
-        return Encoding.UTF8.GetBytes(root.ToJsonString());
+        return EventOrigin.Live(Encoding.UTF8.GetBytes(root.ToJsonString()));
     }
 
     public static string NewSubscriptionId() => Random.Shared.NextInt64(10_000_000, 99_999_999).ToString(CultureInfo.InvariantCulture);

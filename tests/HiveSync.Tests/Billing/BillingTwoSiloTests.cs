@@ -18,6 +18,7 @@ public sealed class BillingTwoSiloTests
             ["ConnectionStrings:Postgres"] = await TestPostgres.CreateDatabaseAsync(nameof(BillingTwoSiloTests)),
             ["Orleans:ClusterId"] = "billing-two-silos",
             ["LZ_WEBHOOK_SECRET"] = BillingSilo.WebhookSecret,
+            ["Billing:StoreId"] = BillingSilo.StoreId,
             ["Billing:Variants:Pro:Monthly"] = BillingSilo.ProMonthly.ToString(CultureInfo.InvariantCulture),
             ["Billing:Variants:Premium:Yearly"] = BillingSilo.PremiumYearly.ToString(CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
