@@ -28,7 +28,7 @@ public sealed class InsecureCookieSilo : TestSilo
 /// <summary>A signed-in browser: the two cookies set by session-exchange, and the user they belong to.</summary>
 public sealed record WebSession(long UserId, string SessionCookie, string CsrfCookie, JsonNode User)
 {
-    public string CookieHeader => $"hivesync_session={SessionCookie}; hivesync_csrf={CsrfCookie}";
+    public string CookieHeader => $"{SessionTokenTestKit.SessionCookie}={SessionCookie}; {SessionTokenTestKit.CsrfCookie}={CsrfCookie}";
 }
 
 /// <summary>Requests and look-ups for the one-time token, cookie session and CSRF tests.</summary>
