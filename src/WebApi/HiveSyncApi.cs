@@ -28,17 +28,16 @@ public static class HiveSyncApi
 
     public static IServiceCollection AddHiveSyncApi(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<PaginationOptions>().Bind(configuration.GetSection("Pagination")).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<TierOptions>().Bind(configuration.GetSection(TierOptions.Section))
-            .Validate(o => !TierPolicy.Problems(o).Any(), "Tiers: every limit must be positive and no tier may allow less than the one below it.")
-            .ValidateOnStart();
-        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section))
-            .Validate(o => o.IsValid(), "RateLimits:AnonymousPerMinute values must be positive.").ValidateOnStart();
-        services.AddOptions<LoginGuardOptions>().Bind(configuration.GetSection(LoginGuardOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations()
-            .Validate(o => o.SigningKey is null || IsStrongKey(o.SigningKey), "Auth:SigningKey must be base64 of at least 32 bytes.")
-            .ValidateOnStart();
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateSettings(ApiOptions.Section);
+        services.AddOptions<PaginationOptions>().Bind(configuration.GetSection("Pagination")).ValidateSettings("Pagination");
+        services.AddOptions<TierOptions>().Bind(configuration.GetSection(TierOptions.Section)).ValidateSettings(TierOptions.Section, TierPolicy.Problems);
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section)).ValidateSettings(
+            RateLimitOptions.Section,
+            o => o.AnonymousPerMinute.Where(l => l.Value <= 0).Select(l => $"RateLimits:AnonymousPerMinute:{l.Key} must be positive (was {l.Value})."));
+        services.AddOptions<LoginGuardOptions>().Bind(configuration.GetSection(LoginGuardOptions.Section)).ValidateSettings(LoginGuardOptions.Section);
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateSettings(
+            AuthOptions.Section,
+            o => o.SigningKey is null || IsStrongKey(o.SigningKey) ? [] : ["Auth:SigningKey must be base64 of at least 32 bytes."]);
 
         services.ConfigureHttpJsonOptions(options => ConfigureJson(options.SerializerOptions));
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);

@@ -177,11 +177,23 @@ public sealed class AccessTokenTests(TestSilo silo) : IClassFixture<TestSilo>
     public async Task The_access_token_stays_valid_across_requests_until_it_is_revoked()
     {
         var user = await silo.RegisterAsync();
+        var other = await silo.LoginAsync(user.Email, user.Password);
 
         for (var i = 0; i < 3; i++)
         {
             await silo.AssertAcceptedAsync(user.AccessToken, "/api/v1/auth/me");
         }
+
+        // Revoked from another session, long before the token's own expiry: refused on its very next request.
+        using (var revoke = await silo.SendAsync(HttpMethod.Delete, $"/api/v1/auth/sessions/{user.SessionId}", token: other.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        }
+
+        Assert.True(new JsonWebToken(user.AccessToken).ValidTo > DateTime.UtcNow.AddMinutes(1), "the token itself has not expired");
+        await silo.AssertRefusedAsync(user.AccessToken, "AUTH_SESSION_REVOKED", "/api/v1/auth/me");
+        await silo.AssertRefusedAsync(user.AccessToken, "AUTH_SESSION_REVOKED", "/api/v1/profile");
+        await silo.AssertAcceptedAsync(other.AccessToken, "/api/v1/auth/me");
     }
 
     [Fact]

@@ -45,14 +45,20 @@ public sealed class CookieSessionTests(TestSilo silo) : IClassFixture<TestSilo>,
     [Fact]
     public async Task The_cookie_max_age_matches_the_cookie_sessions_expiry_in_the_sessions_list()
     {
-        var (device, web) = await silo.SignInOnTheWebAsync();
+        var device = await silo.RegisterAsync();
+        var (_, token) = await _web.CreateSessionTokenAsync(device.AccessToken);
+        var before = DateTimeOffset.UtcNow;
+        using var exchange = await _web.ExchangeAsync(token);
+        var after = DateTimeOffset.UtcNow;
+        var maxAge = SetCookies(exchange)[SessionCookie].MaxAge!.Value;
 
-        using var list = await silo.SendAsWebAsync(web, HttpMethod.Get, "/api/v1/auth/sessions");
+        using var list = await silo.GetAsync("/api/v1/auth/sessions", device.AccessToken);
 
-        var current = Assert.Single((await list.AssertOkJsonAsync())["items"]!.AsArray(), i => i!["current"]!.GetValue<bool>())!;
-        Assert.NotEqual(device.SessionId.ToString(), current["id"]!.GetValue<string>());
-        var expires = AssertUtcTimestamp(current["expires_at"]);
-        Assert.InRange(expires - DateTimeOffset.UtcNow, silo.AuthOptions().RefreshTokenLifetime - TimeSpan.FromMinutes(1), silo.AuthOptions().RefreshTokenLifetime);
+        var cookieSession = await silo.CookieSessionIdAsync(device.UserId);
+        var item = Assert.Single((await list.AssertOkJsonAsync())["items"]!.AsArray(), i => i!["id"]!.GetValue<string>() == cookieSession.ToString())!;
+        var expires = AssertUtcTimestamp(item["expires_at"]);
+        // The cookie was set during the exchange (Max-Age in whole seconds) to last exactly until the session expires.
+        Assert.InRange(expires - maxAge, before - TimeSpan.FromSeconds(1), after + TimeSpan.FromSeconds(1));
     }
 
     [Fact]

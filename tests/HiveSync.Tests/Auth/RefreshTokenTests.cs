@@ -189,25 +189,49 @@ public sealed class RefreshTokenTests(TestSilo silo) : IClassFixture<TestSilo>
     }
 
     [Fact]
-    public async Task Concurrent_use_of_one_refresh_token_lets_at_most_one_succeed()
+    public async Task Concurrent_use_of_one_refresh_token_lets_exactly_one_succeed_and_the_replays_revoke_the_session()
     {
+        const int Attempts = 32;
         var user = await silo.RegisterAsync();
-
-        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => silo.RefreshResponseAsync(user.RefreshToken)));
-
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var clients = Enumerable.Range(0, Attempts).Select(_ => silo.NewClient()).ToList();
         try
         {
-            Assert.True(responses.Count(r => r.StatusCode == HttpStatusCode.OK) <= 1, string.Join(", ", responses.Select(r => (int)r.StatusCode)));
-            Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
-            // A replay among them revoked the session: no token of it may work any more.
+            // Every request waits on one gate, each on its own connection, so they reach the silo together.
+            var attempts = clients.Select(async client =>
+            {
+                await start.Task;
+                using var response = await client.PostJsonAsync("/api/v1/auth/refresh", Json(new JsonObject { ["refresh_token"] = user.RefreshToken }));
+                var body = await response.ReadJsonAsync();
+                return (response.StatusCode, Body: body);
+            }).ToList();
+            start.SetResult();
+            var answers = await Task.WhenAll(attempts);
+
+            var summary = string.Join(", ", answers.Select(a => $"{(int)a.StatusCode} {a.Body["error"]?["code"]}"));
+            var winner = Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
+            var refused = answers.Where(a => a.StatusCode != HttpStatusCode.OK).Select(a => a.Body["error"]?["code"]?.GetValue<string>()).ToList();
+            Assert.True(refused.Count == Attempts - 1 && answers.All(a => a.StatusCode is HttpStatusCode.OK or HttpStatusCode.Unauthorized), summary);
+            // The first replay after the winner revokes the session; later ones find a spent token of a dead session.
+            Assert.Contains("AUTH_SESSION_REVOKED", refused);
+            Assert.All(refused, code => Assert.True(code is "AUTH_SESSION_REVOKED" or "AUTH_TOKEN_INVALID", summary));
+
+            // The winner's tokens died with the session: a replay means the token leaked, so nobody keeps it.
+            var won = SignedIn.From(winner.Body["data"]!, user.Password);
+            Assert.Equal(user.SessionId, won.SessionId);
+            await silo.AssertRefusedAsync(won.AccessToken, "AUTH_SESSION_REVOKED");
             await silo.AssertRefusedAsync(user.AccessToken, "AUTH_SESSION_REVOKED");
+            using (var next = await silo.RefreshResponseAsync(won.RefreshToken))
+            {
+                await next.AssertErrorAsync(HttpStatusCode.Unauthorized, "AUTH_TOKEN_INVALID");
+            }
+
+            Assert.Equal("refreshtokenreuse", Assert.Single(await silo.SessionRowsAsync(user.UserId)).RevokeReason);
+            Assert.NotEmpty(await silo.AuditRowsAsync("auth.refresh_token.reuse", actorUserId: user.UserId));
         }
         finally
         {
-            foreach (var response in responses)
-            {
-                response.Dispose();
-            }
+            clients.ForEach(c => c.Dispose());
         }
     }
 }

@@ -37,9 +37,11 @@ public sealed class RegisterTests(TestSilo silo) : IClassFixture<TestSilo>
     public async Task Register_answers_201_with_location_and_the_exact_token_response_shape()
     {
         var email = NewEmail();
+        var before = DateTimeOffset.UtcNow;
 
         using var response = await silo.RegisterResponseAsync(Json(new JsonObject { ["email"] = email, ["password"] = Password }));
 
+        var after = DateTimeOffset.UtcNow;
         var body = await response.AssertOkJsonAsync(HttpStatusCode.Created);
         Assert.Equal("/api/v1/auth/me", response.Headers.Location?.ToString());
         AssertExactKeys(body, "data");
@@ -49,8 +51,9 @@ public sealed class RegisterTests(TestSilo silo) : IClassFixture<TestSilo>
         Assert.Equal(900, data["expires_in"]!.GetValue<int>());
         var accessExpires = AssertUtcTimestamp(data["access_token_expires_at"]);
         var refreshExpires = AssertUtcTimestamp(data["refresh_token_expires_at"]);
-        Assert.InRange(accessExpires - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(14), TimeSpan.FromMinutes(16));
-        Assert.InRange(refreshExpires - DateTimeOffset.UtcNow, TimeSpan.FromDays(29.9), TimeSpan.FromDays(30.1));
+        // Issued at some instant of the request (however long it took), for exactly 15 minutes and 30 days.
+        Assert.InRange(accessExpires, before.AddMinutes(15).AddMilliseconds(-1), after.AddMinutes(15));
+        Assert.InRange(refreshExpires, before.AddDays(30).AddMilliseconds(-1), after.AddDays(30));
         Assert.StartsWith("hsr_", data["refresh_token"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.True(Guid.TryParse(data["session_id"]!.GetValue<string>(), out _));
         var row = await silo.UserRowAsync(email);

@@ -28,7 +28,7 @@ public sealed class InsecureCookieSilo : TestSilo
 /// <summary>A signed-in browser: the two cookies set by session-exchange, and the user they belong to.</summary>
 public sealed record WebSession(long UserId, string SessionCookie, string CsrfCookie, JsonNode User)
 {
-    public string CookieHeader => $"hivesync_session={SessionCookie}; hivesync_csrf={CsrfCookie}";
+    public string CookieHeader => $"{SessionTokenTestKit.SessionCookie}={SessionCookie}; {SessionTokenTestKit.CsrfCookie}={CsrfCookie}";
 }
 
 /// <summary>Requests and look-ups for the one-time token, cookie session and CSRF tests.</summary>
@@ -127,6 +127,17 @@ public static partial class SessionTokenTestKit
             ? SetCookieHeaderValue.ParseList(values.ToList()).ToDictionary(c => c.Name.ToString())
             : [];
 
+    /// <summary>
+    /// A session cookie minted the way the API mints them (an access-token-like JWT with the cookie's own audience),
+    /// with whatever expiry the test needs.
+    /// </summary>
+    public static string MintSessionCookie(this TestSilo silo, long userId, Guid sessionId, DateTime expires) =>
+        silo.MintAccessToken(userId, sessionId, expires: expires, audience: silo.AuthOptions().Audience + "#session-cookie");
+
+    /// <summary>The id of the user's (one) cookie session.</summary>
+    public static async Task<Guid> CookieSessionIdAsync(this TestSilo silo, long userId) =>
+        Assert.Single(await SessionKindsAsync(silo.ConnectionString, userId), k => k.Kind == "cookie").Id;
+
     public static bool IsUrlSafeToken(string token) => TokenShape().IsMatch(token);
 
     /// <summary>The grain key of a token: <c>st-</c> + hex SHA-256 (what storage holds instead of the token).</summary>
@@ -150,22 +161,8 @@ public static partial class SessionTokenTestKit
         return await db.ExecuteScalarAsync<long>("SELECT count(*) FROM orleansreminderstable WHERE grainid LIKE '%' || @key", new { key = GrainKeyOf(token) });
     }
 
-    /// <summary>Waits (up to a generous deadline) until the condition holds; returns whether it did.</summary>
-    public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan deadline)
-    {
-        var until = DateTime.UtcNow + deadline;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > until)
-            {
-                return false;
-            }
-
-            await Task.Delay(200);
-        }
-
-        return true;
-    }
+    /// <summary>Waits (up to the given deadline) until the condition holds; returns whether it did.</summary>
+    public static Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan deadline) => Eventually.HoldsAsync(condition, deadline);
 
     public static async Task<IReadOnlyList<(Guid Id, string Kind)>> SessionKindsAsync(string connectionString, long userId)
     {

@@ -207,11 +207,13 @@ public sealed class SessionTokenTests(TestSilo silo) : IClassFixture<TestSilo>, 
     }
 }
 
-/// <summary>Expiry and clean-up, on a silo whose tokens live three seconds.</summary>
+/// <summary>
+/// Expiry through the whole HTTP pipeline, on a silo whose tokens live three seconds: waiting longer than that can
+/// only make the token more expired, so a slow machine cannot fail this. Expiry to the tick and the clean-up of
+/// used and unused tokens are proven on domain time in <see cref="SessionTokenGrainTests"/>.
+/// </summary>
 public sealed class SessionTokenExpiryTests(ShortTokenLifetimeSilo silo) : IClassFixture<ShortTokenLifetimeSilo>, IDisposable
 {
-    private static readonly TimeSpan CleanupDeadline = TimeSpan.FromSeconds(30);
-
     private readonly HttpClient _web = silo.CookielessClient();
 
     public void Dispose() => _web.Dispose();
@@ -226,36 +228,8 @@ public sealed class SessionTokenExpiryTests(ShortTokenLifetimeSilo silo) : IClas
         using var response = await _web.ExchangeAsync(token);
 
         await response.AssertGoneAsync();
+        Assert.Empty(SetCookies(response));
         Assert.DoesNotContain(await SessionKindsAsync(silo.ConnectionString, user.UserId), k => k.Kind == "cookie");
-    }
-
-    [Fact]
-    public async Task A_used_token_answers_410_until_its_storage_row_and_reminder_are_deleted_at_expiry()
-    {
-        var user = await silo.RegisterAsync();
-        var (_, token) = await _web.CreateSessionTokenAsync(user.AccessToken);
-        await _web.ExchangeForSessionAsync(token);
-        using (var again = await _web.ExchangeAsync(token))
-        {
-            await again.AssertGoneAsync();
-        }
-
-        Assert.True(await EventuallyAsync(async () => await TokenStateAsync(silo.ConnectionString, token) is null, CleanupDeadline), "the used token's row was not deleted");
-        Assert.True(await EventuallyAsync(async () => await TokenRemindersAsync(silo.ConnectionString, token) == 0, CleanupDeadline), "the token's reminder was not unregistered");
-        using var afterCleanup = await _web.ExchangeAsync(token);
-        await afterCleanup.AssertGoneAsync();
-    }
-
-    [Fact]
-    public async Task An_unused_token_is_deleted_from_storage_at_expiry()
-    {
-        var user = await silo.RegisterAsync();
-        var (_, token) = await _web.CreateSessionTokenAsync(user.AccessToken);
-        Assert.NotNull(await TokenStateAsync(silo.ConnectionString, token));
-        Assert.Equal(1L, await TokenRemindersAsync(silo.ConnectionString, token));
-
-        Assert.True(await EventuallyAsync(async () => await TokenStateAsync(silo.ConnectionString, token) is null, CleanupDeadline), "the expired token's row was not deleted");
-        Assert.True(await EventuallyAsync(async () => await TokenRemindersAsync(silo.ConnectionString, token) == 0, CleanupDeadline), "the token's reminder was not unregistered");
     }
 }
 
@@ -273,6 +247,6 @@ public sealed class SessionTokenSettingsTests
     {
         var error = await InvalidSetting.AssertStartUpFailsAsync(key, value);
 
-        Assert.Contains(key.Split(':')[1], string.Join(' ', error.Failures), StringComparison.Ordinal);
+        Assert.True(error.Failures.Any(f => f.Contains(key, StringComparison.Ordinal)), string.Join(" | ", error.Failures));
     }
 }

@@ -34,8 +34,9 @@ public class BillingSilo : TestSilo, IAsyncLifetime
         new("Billing:Variants:Pro:Yearly", ProYearly.ToString(CultureInfo.InvariantCulture)),
         new("Billing:Variants:Premium:Monthly", PremiumMonthly.ToString(CultureInfo.InvariantCulture)),
         new("Billing:Variants:Premium:Yearly", PremiumYearly.ToString(CultureInfo.InvariantCulture)),
-        new("Billing:ApiTimeout", "00:00:01"), // the time-out test waits this long, no more
+        new("Billing:ApiTimeout", "00:00:20"), // far beyond a loaded machine's slowest answer: only the time-out tests time out
         new("Billing:EventRetryDelay", "00:00:00"), // a failed event is due again at once (the tests trigger the retry)
+        new("Billing:EventRetryPeriod", "01:00:00"), // no retry tick of its own within a test run: the tests trigger it
         new(Grains.Interfaces.Billing.BillingOptions.WebhookSecretVariable, WebhookSecret),
         .. ExtraSettings,
     ];
@@ -53,6 +54,12 @@ public class BillingSilo : TestSilo, IAsyncLifetime
         await DisposeAsync();
         await LemonSqueezy.DisposeAsync();
     }
+}
+
+/// <summary>A billing silo that gives up on LemonSqueezy after the shortest time-out allowed, for the tests of that time-out.</summary>
+public sealed class ShortApiTimeoutBillingSilo : BillingSilo
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings => [new("Billing:ApiTimeout", "00:00:01")];
 }
 
 /// <summary>One row of <c>billing_events</c>.</summary>
@@ -109,7 +116,8 @@ public static class BillingTestKit
 
     /// <summary>
     /// A subscription event made from a shipped subscription payload: the given subscription, user (as
-    /// <c>custom_data.user_id</c>), variant, status and times; <c>updated_at</c> orders the states.
+    /// <c>custom_data.user_id</c>), variant, status and times; <c>updated_at</c> orders the states. A live-mode
+    /// event (a real purchase) unless <paramref name="testMode"/> says otherwise.
     /// </summary>
     public static byte[] SubscriptionEvent(
         string eventName,
@@ -120,14 +128,17 @@ public static class BillingTestKit
         DateTimeOffset updatedAt,
         DateTimeOffset? renewsAt = null,
         DateTimeOffset? endsAt = null,
-        string template = CapturedCreated)
+        string template = CapturedCreated,
+        bool testMode = false)
     {
         var root = JsonNode.Parse(Payload(template))!;
         root["meta"]!["event_name"] = eventName;
         root["meta"]!["custom_data"] = userId is null ? null : new JsonObject { ["user_id"] = userId.Value };
+        root["meta"]!["test_mode"] = testMode;
         var data = root["data"]!;
         data["id"] = subscriptionId;
         var a = data["attributes"]!;
+        a["test_mode"] = testMode;
         a["variant_id"] = variantId;
         a["status"] = status;
         a["cancelled"] = status is "cancelled" or "expired";
@@ -135,6 +146,22 @@ public static class BillingTestKit
         a["renews_at"] = renewsAt is null ? null : FakeLemonSqueezy.Stamp(renewsAt.Value);
         a["ends_at"] = endsAt is null ? null : FakeLemonSqueezy.Stamp(endsAt.Value);
         return EventOrigin.Live(Encoding.UTF8.GetBytes(root.ToJsonString()));
+    }
+
+    /// <summary>The webhook LemonSqueezy sends for the state it has of a subscription (what a plan change answered, say).</summary>
+    public static byte[] SubscriptionEvent(string eventName, FakeSubscription state, long? userId) =>
+        SubscriptionEvent(eventName, state.Id, userId, state.VariantId, state.Status, state.UpdatedAt, state.RenewsAt, state.EndsAt);
+
+    /// <summary>
+    /// A user's subscription as both sides know it: LemonSqueezy's record in the stand-in, and an earlier webhook
+    /// (stamped <paramref name="seenAt"/>, without a renewal date) that told HiveSync of it. Returns the subscription id.
+    /// </summary>
+    public static async Task<string> SubscribeAsync(this BillingSilo silo, long userId, long variantId, string status, DateTimeOffset seenAt, DateTimeOffset? endsAt = null)
+    {
+        var subscriptionId = NewSubscriptionId();
+        silo.LemonSqueezy.Subscribe(subscriptionId, variantId, status, endsAt);
+        await silo.DeliverOkAsync(SubscriptionEvent("subscription_updated", subscriptionId, userId, variantId, status, seenAt, endsAt: endsAt));
+        return subscriptionId;
     }
 
     /// <summary>A payment event (the shipped invoice body) for a subscription.</summary>
@@ -209,6 +236,17 @@ public static class BillingTestKit
 
     /// <summary>A time in whole seconds (LemonSqueezy's precision), so it round-trips exactly.</summary>
     public static DateTimeOffset Seconds(DateTimeOffset value) => new(value.UtcTicks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);
+
+    /// <summary>500 <c>BILLING_PROVIDER_ERROR</c> with the reason, and nothing of LemonSqueezy's own answer.</summary>
+    public static async Task AssertProviderErrorAsync(this HttpResponseMessage response, string reason)
+    {
+        var error = await response.AssertErrorAsync(HttpStatusCode.InternalServerError, "BILLING_PROVIDER_ERROR");
+        Assert.Equal(reason, error["details"]!["reason"]!.GetValue<string>());
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(FakeLemonSqueezy.UpstreamOnlyText, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unprocessable", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("html", text, StringComparison.OrdinalIgnoreCase);
+    }
 
     public static async Task AssertWebhookRefusedAsync(this HttpResponseMessage response) =>
         await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "WEBHOOK_SIGNATURE_INVALID");

@@ -287,10 +287,18 @@ public sealed class BillingWebhookTests(BillingSilo silo) : IClassFixture<Billin
     }
 
     [Fact]
-    public async Task The_webhook_needs_no_bearer_token_and_answers_405_to_get()
+    public async Task The_webhook_needs_no_bearer_token_ignores_a_bad_one_and_answers_405_to_get()
     {
+        var withoutToken = Payload(CapturedCreated);
+        var withGarbageToken = PaymentEvent(NewSubscriptionId(), Random.Shared.Next(1, int.MaxValue).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var client = silo.NewClient("garbage-not-a-jwt"); // LemonSqueezy sends none; a stray one must not matter either
+
+        await silo.DeliverOkAsync(withoutToken);
+        await client.DeliverOkAsync(withGarbageToken);
         using var get = await silo.Http.GetAsync("/api/v1/billing/webhook");
 
+        Assert.NotNull(await silo.BillingEventAsync(withoutToken));
+        Assert.NotNull(await silo.BillingEventAsync(withGarbageToken));
         await get.AssertErrorAsync(HttpStatusCode.MethodNotAllowed, "METHOD_NOT_ALLOWED");
     }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using HiveSync.Tests.Platform;
@@ -28,10 +30,15 @@ public sealed class RateLimitHttpTests(TightRateLimitSilo silo) : IClassFixture<
     {
         var ip = NewIp();
         var responses = new List<HttpResponseMessage>();
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
         for (var i = 0; i < 4; i++)
         {
             responses.Add(await SendAsync(HttpMethod.Post, "/api/v1/auth/refresh", ip, new { refresh_token = "hsr_unknown" }));
         }
+
+        var elapsed = clock.Elapsed;
+        var firstAnswered = started + elapsed; // no later than this
 
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized], responses.Take(3).Select(r => r.StatusCode));
         Assert.Equal("\"auth\";q=3;w=60", Header(responses[0], "RateLimit-Policy"));
@@ -40,12 +47,15 @@ public sealed class RateLimitHttpTests(TightRateLimitSilo silo) : IClassFixture<
         Assert.Equal("2", Header(responses[0], "X-RateLimit-Remaining"));
         Assert.Equal("1", Header(responses[0], "X-RateLimit-Used"));
         Assert.Equal("auth", Header(responses[0], "X-RateLimit-Resource"));
-        var reset = long.Parse(Header(responses[0], "X-RateLimit-Reset"), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.InRange(reset, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 61);
+        // Full again 20 s after the server's "now" of the first request, which lies between these two instants.
+        var reset = long.Parse(Header(responses[0], "X-RateLimit-Reset"), CultureInfo.InvariantCulture);
+        Assert.InRange(reset, started.AddSeconds(20).ToUnixTimeSeconds(), firstAnswered.AddSeconds(20).ToUnixTimeSeconds());
 
+        // One slot frees 20 s (60 s / 3) after the first request: Retry-After counts down from 20 as the four take time.
         var refused = await responses[3].AssertErrorAsync(HttpStatusCode.TooManyRequests, "RATE_LIMITED");
-        Assert.Equal(TimeSpan.FromSeconds(20), responses[3].Headers.RetryAfter!.Delta);
-        Assert.Equal(20, refused["details"]!["retry_after_seconds"]!.GetValue<int>());
+        var retryAfter = (int)responses[3].Headers.RetryAfter!.Delta!.Value.TotalSeconds;
+        Assert.InRange(retryAfter, 20 - (int)Math.Floor(elapsed.TotalSeconds), 20); // exactly 20 when they took under a second
+        Assert.Equal(retryAfter, refused["details"]!["retry_after_seconds"]!.GetValue<int>());
         Assert.Equal("0", Header(responses[3], "X-RateLimit-Remaining"));
 
         // Another client IP has a bucket of its own.

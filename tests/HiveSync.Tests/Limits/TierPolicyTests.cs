@@ -51,8 +51,10 @@ public sealed class TierPolicyTests
 
         var problems = TierPolicy.Problems(options).ToList();
 
-        Assert.Contains(problems, p => p.Contains("ai_docs_per_day", StringComparison.Ordinal) && p.Contains("pro", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Contains("RequestsPerMinute:auth", StringComparison.Ordinal));
+        // Each names the settings to fix by their full keys.
+        Assert.Contains(problems, p => p.StartsWith("Tiers:Pro:AiDocsPerDay (4) must not be less than Tiers:Free:AiDocsPerDay (5)", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Tiers:Premium:RequestsPerMinute:auth must be positive", StringComparison.Ordinal));
+        Assert.Equal(2, problems.Count);
     }
 
     [Fact]

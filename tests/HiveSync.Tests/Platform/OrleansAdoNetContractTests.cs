@@ -139,14 +139,9 @@ internal static class AdoNet
     /// <summary>Waits until the backend <paramref name="pid"/> waits on a lock held by another transaction.</summary>
     public static async Task WaitUntilBlockedAsync(string connectionString, int pid)
     {
-        for (var attempt = 0; attempt < 400; attempt++)
+        if (await Eventually.HoldsAsync(async () => await CountAsync(connectionString, "SELECT count(*) FROM pg_locks WHERE pid = $1 AND NOT granted", pid) > 0))
         {
-            if (await CountAsync(connectionString, "SELECT count(*) FROM pg_locks WHERE pid = $1 AND NOT granted", pid) > 0)
-            {
-                return;
-            }
-
-            await Task.Delay(25);
+            return;
         }
 
         throw new TimeoutException($"Backend {pid} never blocked on a lock.");
