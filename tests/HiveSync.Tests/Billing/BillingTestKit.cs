@@ -134,18 +134,16 @@ public static class BillingTestKit
         var root = JsonNode.Parse(Payload(template))!;
         root["meta"]!["event_name"] = eventName;
         root["meta"]!["custom_data"] = userId is null ? null : new JsonObject { ["user_id"] = userId.Value };
-        root["meta"]!["test_mode"] = testMode;
         var data = root["data"]!;
         data["id"] = subscriptionId;
         var a = data["attributes"]!;
-        a["test_mode"] = testMode;
         a["variant_id"] = variantId;
         a["status"] = status;
         a["cancelled"] = status is "cancelled" or "expired";
         a["updated_at"] = FakeLemonSqueezy.Stamp(updatedAt);
         a["renews_at"] = renewsAt is null ? null : FakeLemonSqueezy.Stamp(renewsAt.Value);
         a["ends_at"] = endsAt is null ? null : FakeLemonSqueezy.Stamp(endsAt.Value);
-        return EventOrigin.Live(Encoding.UTF8.GetBytes(root.ToJsonString()));
+        return EventOrigin.WithOrigin(Encoding.UTF8.GetBytes(root.ToJsonString()), EventOrigin.TestStore, testMode);
     }
 
     /// <summary>The webhook LemonSqueezy sends for the state it has of a subscription (what a plan change answered, say).</summary>
