@@ -114,6 +114,7 @@ public sealed class UserGrain(
             return new SessionCheck(SessionCheckResult.Expired, _user.Role, Tiers.Free);
         }
 
+        session.LastUsedAt = now;
         if (now - session.LastSeenAt >= LastSeenFlushInterval)
         {
             await TouchAsync(session, now);
@@ -280,7 +281,7 @@ public sealed class UserGrain(
 
     private async Task EvictBeyondLimitAsync(int keep)
     {
-        foreach (var stale in _sessions.Values.OrderByDescending(s => s.LastSeenAt).Skip(Math.Max(keep, 0)).ToList())
+        foreach (var stale in _sessions.Values.OrderByDescending(s => s.LastUsedAt).Skip(Math.Max(keep, 0)).ToList())
         {
             await RevokeAsync(stale, SessionEndReason.Evicted);
             await audit.WriteAsync(new AuditEntry(AuditActions.SessionEvicted, stale.UserId, null, "session", stale.Id.ToString()));

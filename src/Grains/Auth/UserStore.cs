@@ -65,6 +65,16 @@ public sealed class SessionRow
 
     public DateTime ExpiresAt { get; set; }
 
+    /// <summary>
+    /// When the session was last used, to the request: not a column. <see cref="LastSeenAt"/> is what is stored and
+    /// shown (written at most once a minute); this only orders evictions (least recently used first).
+    /// </summary>
+    public DateTime LastUsedAt
+    {
+        get => field < LastSeenAt ? LastSeenAt : field;
+        set;
+    }
+
     /// <summary>The session after a refresh at <paramref name="now"/>: extended, with the caller's latest address.</summary>
     public SessionRow Renewed(DateTime now, TimeSpan lifetime, HiveSync.Grains.Interfaces.Auth.DeviceInfo device)
     {
