@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 
 namespace HiveSync.WebApi.Platform;
@@ -16,8 +17,9 @@ public static class OpenApiConventions
 
     public static void Configure(OpenApiOptions options)
     {
-        options.AddDocumentTransformer((document, _, _) =>
+        options.AddDocumentTransformer((document, context, _) =>
         {
+            var cookies = context.ApplicationServices.GetRequiredService<Auth.SessionCookies>();
             document.Info = new OpenApiInfo
             {
                 Title = "HiveSync API",
@@ -37,7 +39,7 @@ public static class OpenApiConventions
             {
                 Type = SecuritySchemeType.ApiKey,
                 In = ParameterLocation.Cookie,
-                Name = Auth.SessionCookies.SessionCookie,
+                Name = cookies.SessionCookie,
                 Description = "Web frontend: the HttpOnly cookie session set by /api/v1/auth/session-exchange. Used when no Authorization header is sent.",
             };
             document.Components.SecuritySchemes[CsrfTokenScheme] = new OpenApiSecurityScheme
@@ -45,7 +47,7 @@ public static class OpenApiConventions
                 Type = SecuritySchemeType.ApiKey,
                 In = ParameterLocation.Header,
                 Name = Auth.SessionCookies.CsrfHeader,
-                Description = $"With the session cookie, state-changing requests also send the value of the {Auth.SessionCookies.CsrfCookie} cookie in this header (else 403 CSRF_TOKEN_INVALID).",
+                Description = $"With the session cookie, state-changing requests also send the value of the {cookies.CsrfCookie} cookie in this header (else 403 CSRF_TOKEN_INVALID).",
             };
             return Task.CompletedTask;
         });

@@ -16,7 +16,7 @@ public sealed class CookieSessionTests(TestSilo silo) : IClassFixture<TestSilo>,
     public void Dispose() => _web.Dispose();
 
     [Fact]
-    public async Task Exchange_sets_an_HttpOnly_Secure_SameSite_Lax_session_cookie_for_the_sessions_lifetime_and_a_readable_CSRF_cookie()
+    public async Task Exchange_sets_a_Host_prefixed_HttpOnly_Secure_SameSite_Lax_session_cookie_for_the_sessions_lifetime_and_a_readable_CSRF_cookie()
     {
         var user = await silo.RegisterAsync();
         var (_, token) = await _web.CreateSessionTokenAsync(user.AccessToken);

@@ -28,10 +28,10 @@ public sealed class CsrfTests(InsecureCookieSilo silo) : IClassFixture<InsecureC
         using var response = await _web.ExchangeAsync(token);
 
         var cookies = SetCookies(response);
-        Assert.False(cookies[SessionCookie].Secure);
-        Assert.False(cookies[CsrfCookie].Secure);
-        Assert.True(cookies[SessionCookie].HttpOnly);
-        Assert.Equal(Microsoft.Net.Http.Headers.SameSiteMode.Lax, cookies[SessionCookie].SameSite);
+        Assert.False(cookies[PlainSessionCookie].Secure); // and so without the __Host- prefix, which requires Secure
+        Assert.False(cookies[PlainCsrfCookie].Secure);
+        Assert.True(cookies[PlainSessionCookie].HttpOnly);
+        Assert.Equal(Microsoft.Net.Http.Headers.SameSiteMode.Lax, cookies[PlainSessionCookie].SameSite);
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class CsrfTests(InsecureCookieSilo silo) : IClassFixture<InsecureC
             "/api/v1/profile",
             Rename,
             csrf: attacker.CsrfCookie,
-            cookieHeader: $"{SessionCookie}={web.SessionCookie}; {CsrfCookie}={attacker.CsrfCookie}");
+            cookieHeader: $"{PlainSessionCookie}={web.SessionCookie}; {PlainCsrfCookie}={attacker.CsrfCookie}");
 
         await response.AssertErrorAsync(HttpStatusCode.Forbidden, "CSRF_TOKEN_INVALID");
         Assert.Null(await DisplayNameAsync(device.Email));
@@ -102,7 +102,7 @@ public sealed class CsrfTests(InsecureCookieSilo silo) : IClassFixture<InsecureC
     {
         var (device, web) = await silo.SignInOnTheWebAsync();
 
-        using var response = await silo.SendAsWebAsync(web, HttpMethod.Patch, "/api/v1/profile", Rename, csrf: web.CsrfCookie, cookieHeader: $"{SessionCookie}={web.SessionCookie}");
+        using var response = await silo.SendAsWebAsync(web, HttpMethod.Patch, "/api/v1/profile", Rename, csrf: web.CsrfCookie, cookieHeader: $"{PlainSessionCookie}={web.SessionCookie}");
 
         await response.AssertErrorAsync(HttpStatusCode.Forbidden, "CSRF_TOKEN_INVALID");
         Assert.Null(await DisplayNameAsync(device.Email));

@@ -26,16 +26,24 @@ public sealed class InsecureCookieSilo : TestSilo
 }
 
 /// <summary>A signed-in browser: the two cookies set by session-exchange, and the user they belong to.</summary>
-public sealed record WebSession(long UserId, string SessionCookie, string CsrfCookie, JsonNode User)
+/// <param name="Prefix">The cookie names' prefix: <c>__Host-</c> where the silo uses it (Secure, no cookie domain), else empty.</param>
+public sealed record WebSession(long UserId, string SessionCookie, string CsrfCookie, JsonNode User, string Prefix = SessionTokenTestKit.HostPrefix)
 {
-    public string CookieHeader => $"{SessionTokenTestKit.SessionCookie}={SessionCookie}; {SessionTokenTestKit.CsrfCookie}={CsrfCookie}";
+    public string CookieHeader => $"{Prefix}{SessionTokenTestKit.PlainSessionCookie}={SessionCookie}; {Prefix}{SessionTokenTestKit.PlainCsrfCookie}={CsrfCookie}";
 }
 
 /// <summary>Requests and look-ups for the one-time token, cookie session and CSRF tests.</summary>
 public static partial class SessionTokenTestKit
 {
-    public const string SessionCookie = "hivesync_session";
-    public const string CsrfCookie = "hivesync_csrf";
+    public const string HostPrefix = "__Host-";
+
+    /// <summary>The cookie names of a production silo (Secure, no cookie domain): with the <c>__Host-</c> prefix.</summary>
+    public const string SessionCookie = HostPrefix + PlainSessionCookie;
+    public const string CsrfCookie = HostPrefix + PlainCsrfCookie;
+
+    /// <summary>The names without the prefix: a silo with <c>Auth:CookieSecure=false</c> or a cookie domain.</summary>
+    public const string PlainSessionCookie = "hivesync_session";
+    public const string PlainCsrfCookie = "hivesync_csrf";
     public const string CsrfHeader = "X-CSRF-Token";
     public const string LinkPrefix = "https://hivesync.dev/login/session/";
 
@@ -72,11 +80,13 @@ public static partial class SessionTokenTestKit
         using var response = await client.ExchangeAsync(token);
         var body = await response.AssertOkJsonAsync();
         var cookies = SetCookies(response);
+        var prefix = cookies.ContainsKey(SessionCookie) ? HostPrefix : "";
         return new WebSession(
             body["user"]!["id"]!.GetValue<long>(),
-            cookies[SessionCookie].Value.ToString(),
-            cookies[CsrfCookie].Value.ToString(),
-            body["user"]!);
+            cookies[prefix + PlainSessionCookie].Value.ToString(),
+            cookies[prefix + PlainCsrfCookie].Value.ToString(),
+            body["user"]!,
+            prefix);
     }
 
     /// <summary>Registers an account and signs a browser in with a one-time token made by that account's session.</summary>

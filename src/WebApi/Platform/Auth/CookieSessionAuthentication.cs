@@ -39,7 +39,7 @@ public static class CookieSessionAuthentication
 
     // No credentials at all goes to bearer, whose challenge tells the caller how to sign in.
     private static string SelectScheme(HttpContext context) =>
-        context.Request.Headers.Authorization.Count == 0 && !string.IsNullOrEmpty(context.Request.Cookies[SessionCookies.SessionCookie])
+        context.Request.Headers.Authorization.Count == 0 && !string.IsNullOrEmpty(context.Request.Cookies[context.RequestServices.GetRequiredService<SessionCookies>().SessionCookie])
             ? CookieScheme
             : JwtBearerDefaults.AuthenticationScheme;
 }
@@ -53,7 +53,7 @@ public sealed class CookieSessionHandler(
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var cookie = Request.Cookies[SessionCookies.SessionCookie];
+        var cookie = Request.Cookies[cookies.SessionCookie];
         if (string.IsNullOrEmpty(cookie))
         {
             return AuthenticateResult.NoResult();

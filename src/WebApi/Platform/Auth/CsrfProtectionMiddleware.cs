@@ -19,7 +19,7 @@ public sealed class CsrfProtectionMiddleware(RequestDelegate next, SessionCookie
             return ErrorEnvelopeWriter.WriteAsync(
                 context,
                 ErrorCodes.CsrfTokenInvalid,
-                $"Send the value of the {SessionCookies.CsrfCookie} cookie in the {SessionCookies.CsrfHeader} header.");
+                $"Send the value of the {cookies.CsrfCookie} cookie in the {SessionCookies.CsrfHeader} header.");
         }
 
         return next(context);

@@ -17,9 +17,13 @@ namespace HiveSync.WebApi.Platform.Auth;
 /// </summary>
 public sealed class SessionCookies(IOptions<AuthOptions> options, IHostEnvironment environment, TimeProvider clock)
 {
-    public const string SessionCookie = "hivesync_session";
-    public const string CsrfCookie = "hivesync_csrf";
     public const string CsrfHeader = "X-CSRF-Token";
+
+    /// <summary>
+    /// The browser only accepts a <c>__Host-</c> cookie that is Secure, has <c>Path=/</c> and no <c>Domain</c>, and then
+    /// no sibling subdomain can set or shadow it: the prefix is used whenever those hold (no cookie domain configured).
+    /// </summary>
+    private const string HostPrefix = "__Host-";
 
     private readonly JsonWebTokenHandler _handler = new();
     private TokenValidationParameters? _validation;
@@ -27,6 +31,12 @@ public sealed class SessionCookies(IOptions<AuthOptions> options, IHostEnvironme
 
     /// <summary>Secure unless configured off (tests over plain http) or running in Development.</summary>
     public bool Secure => options.Value.CookieSecure ?? !environment.IsDevelopment();
+
+    public string SessionCookie => Prefix + "hivesync_session";
+
+    public string CsrfCookie => Prefix + "hivesync_csrf";
+
+    private string Prefix => Secure && string.IsNullOrEmpty(options.Value.CookieDomain) ? HostPrefix : "";
 
     private string Audience => options.Value.Audience + "#session-cookie";
 
