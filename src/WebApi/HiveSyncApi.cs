@@ -62,6 +62,7 @@ public static class HiveSyncApi
         json.DictionaryKeyPolicy = null;
         json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         json.MaxDepth = 32;
+        json.NumberHandling = JsonNumberHandling.Strict; // numbers are numbers, in both directions and in the schema
         json.Converters.Add(new UtcDateTimeOffsetConverter());
     }
 

@@ -13,6 +13,23 @@ public static class BillingPlans
     public static bool IsPaidTier(string? tier) => tier is Tiers.Pro or Tiers.Premium;
 }
 
+/// <summary>The tiers that can be bought.</summary>
+public static class PaidTiers
+{
+    public const string Pro = Tiers.Pro;
+    public const string Premium = Tiers.Premium;
+}
+
+/// <summary>Subscription statuses as clients see them (the plan's vocabulary; <c>SubscriptionRules.ApiStatus</c> maps to them).</summary>
+public static class ApiSubscriptionStatuses
+{
+    public const string Active = "active";
+    public const string PastDue = "past_due";
+    public const string Canceled = "canceled";
+    public const string Paused = "paused";
+    public const string Expired = "expired";
+}
+
 /// <summary>LemonSqueezy's subscription statuses (its spelling), as stored.</summary>
 public static class SubscriptionStatuses
 {

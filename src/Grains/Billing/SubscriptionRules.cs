@@ -50,11 +50,11 @@ public static class SubscriptionRules
     /// </summary>
     public static string ApiStatus(string status) => status switch
     {
-        SubscriptionStatuses.Active or SubscriptionStatuses.OnTrial => "active",
-        SubscriptionStatuses.PastDue or SubscriptionStatuses.Unpaid => "past_due",
-        SubscriptionStatuses.Cancelled => "canceled",
-        SubscriptionStatuses.Paused => "paused",
-        SubscriptionStatuses.Expired => "expired",
+        SubscriptionStatuses.Active or SubscriptionStatuses.OnTrial => ApiSubscriptionStatuses.Active,
+        SubscriptionStatuses.PastDue or SubscriptionStatuses.Unpaid => ApiSubscriptionStatuses.PastDue,
+        SubscriptionStatuses.Cancelled => ApiSubscriptionStatuses.Canceled,
+        SubscriptionStatuses.Paused => ApiSubscriptionStatuses.Paused,
+        SubscriptionStatuses.Expired => ApiSubscriptionStatuses.Expired,
         _ => status,
     };
 

@@ -8,6 +8,7 @@ using HiveSync.WebApi.Platform.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace HiveSync.WebApi.Auth;
@@ -19,15 +20,15 @@ public static class AuthApi
     {
         var api = app.MapGroup("/api/v1/auth").WithTags("Auth").RequireRateLimit(RateLimitGroups.Auth);
 
-        api.MapPost("/register", Register).AllowAnonymous().WithNoStore().ProducesErrors(400, 409, 413, 415);
-        api.MapPost("/login", Login).AllowAnonymous().WithNoStore().ProducesErrors(400, 401, 413, 415);
-        api.MapPost("/refresh", Refresh).AllowAnonymous().WithNoStore().ProducesErrors(400, 401, 413, 415);
-        api.MapPost("/logout", Logout).RequireAuthorization().ProducesErrors(401);
-        api.MapGet("/me", Me).RequireAuthorization().ProducesErrors(401);
-        api.MapGet("/sessions", ListSessions).RequireAuthorization().ProducesErrors(400, 401);
-        api.MapDelete("/sessions/{sessionId}", DeleteSession).RequireAuthorization().ProducesErrors(401, 404);
-        api.MapPost("/session-token", CreateSessionToken).RequireAuthorization().WithNoStore().ProducesErrors(401, 403);
-        api.MapPost("/session-exchange", ExchangeSessionToken).AllowAnonymous().WithNoStore().ProducesErrors(400, 410, 413, 415);
+        api.MapPost("/register", Register).AllowAnonymous().WithNoStore().Describe("register", "Create an account and sign in").ProducesErrors(400, 409, 413, 415);
+        api.MapPost("/login", Login).AllowAnonymous().WithNoStore().Describe("login", "Sign in with email and password").ProducesErrors(400, 401, 413, 415);
+        api.MapPost("/refresh", Refresh).AllowAnonymous().WithNoStore().Describe("refreshToken", "Rotate a refresh token for a new access token").ProducesErrors(400, 401, 413, 415);
+        api.MapPost("/logout", Logout).RequireAuthorization().Describe("logout", "End the caller's session").ProducesErrors(401);
+        api.MapGet("/me", Me).RequireAuthorization().Describe("getAuthMe", "The signed-in user").ProducesErrors(401);
+        api.MapGet("/sessions", ListSessions).RequireAuthorization().Describe("listSessions", "The caller's live sessions").ProducesErrors(400, 401);
+        api.MapDelete("/sessions/{session_id}", DeleteSession).RequireAuthorization().Describe("deleteSession", "End one of the caller's sessions").ProducesErrors(401, 404);
+        api.MapPost("/session-token", CreateSessionToken).RequireAuthorization().WithNoStore().Describe("createSessionToken", "A one-time login link for the web frontend").ProducesErrors(401, 403);
+        api.MapPost("/session-exchange", ExchangeSessionToken).AllowAnonymous().WithNoStore().Describe("exchangeSessionToken", "Redeem a login link for a cookie session").ProducesErrors(400, 410, 413, 415);
 
         return app;
     }
@@ -71,7 +72,7 @@ public static class AuthApi
             .ToPage(page));
     }
 
-    public static async Task<NoContent> DeleteSession(string sessionId, ClaimsPrincipal user, HttpContext http, [AsParameters] AuthServices services)
+    public static async Task<NoContent> DeleteSession([FromRoute(Name = "session_id")] string sessionId, ClaimsPrincipal user, HttpContext http, [AsParameters] AuthServices services)
     {
         if (!Guid.TryParse(sessionId, out var id))
         {
@@ -109,7 +110,7 @@ public sealed record AuthServices(IGrainFactory Grains, AccessTokens Tokens)
         var access = Tokens.Issue(session);
         return new TokenResponse(
             access.Token,
-            "Bearer",
+            TokenTypes.Bearer,
             access.ExpiresInSeconds,
             access.ExpiresAt,
             session.RefreshToken,

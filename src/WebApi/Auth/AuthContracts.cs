@@ -1,19 +1,24 @@
 using HiveSync.Grains.Interfaces.Auth;
+using HiveSync.Grains.Interfaces.Billing;
+using HiveSync.Grains.Interfaces.Limits;
+using HiveSync.WebApi.Platform;
 
 namespace HiveSync.WebApi.Auth;
 
-public sealed record RegisterRequest(string? Email, string? Password, string? DisplayName, string? DeviceName);
+// Required fields are non-nullable and optional ones have defaults, so the OpenAPI document says what the server
+// accepts; a missing required field still arrives as null and is answered with VALIDATION_ERROR naming it.
+public sealed record RegisterRequest(string Email, string Password, string? DisplayName = null, string? DeviceName = null);
 
-public sealed record LoginRequest(string? Email, string? Password, string? DeviceName);
+public sealed record LoginRequest(string Email, string Password, string? DeviceName = null);
 
-public sealed record RefreshRequest(string? RefreshToken);
+public sealed record RefreshRequest(string RefreshToken);
 
 /// <summary>The user object of the spec (<c>GET /user/me</c>, <c>/auth/me</c>, sign-in answers).</summary>
 public sealed record UserResponse(
     long Id,
     string Email,
-    string Tier,
-    string? SubscriptionStatus,
+    [property: ClosedSet(typeof(Tiers))] string Tier,
+    [property: ClosedSet(typeof(ApiSubscriptionStatuses))] string? SubscriptionStatus,
     string? SubscriptionId,
     DateTimeOffset? RenewsAt,
     DateTimeOffset? EndsAt)
@@ -25,7 +30,7 @@ public sealed record UserResponse(
 /// <summary>What register, login and refresh return: a new access token and the session's next refresh token.</summary>
 public sealed record TokenResponse(
     string AccessToken,
-    string TokenType,
+    [property: ClosedSet(typeof(TokenTypes))] string TokenType,
     int ExpiresIn,
     DateTimeOffset AccessTokenExpiresAt,
     string RefreshToken,
@@ -42,3 +47,8 @@ public sealed record SessionResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset LastSeenAt,
     DateTimeOffset ExpiresAt);
+
+public static class TokenTypes
+{
+    public const string Bearer = "Bearer";
+}

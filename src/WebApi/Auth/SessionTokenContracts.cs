@@ -6,7 +6,7 @@ namespace HiveSync.WebApi.Auth;
 
 public sealed record SessionTokenResponse(string Url);
 
-public sealed record SessionExchangeRequest(string? Token);
+public sealed record SessionExchangeRequest(string Token);
 
 /// <summary>The spec's exact answer: <c>{ "status": "success", "user": { ... } }</c>.</summary>
 public sealed record SessionExchangeResponse(string Status, UserResponse User);

@@ -16,7 +16,7 @@ public static class UserApi
     {
         var api = app.MapGroup("/api/v1/user").WithTags("Auth").RequireAuthorization().RequireRateLimit(RateLimitGroups.User);
 
-        api.MapGet("/me", Me).ProducesErrors(401);
+        api.MapGet("/me", Me).Describe("getUserMe", "The signed-in user with subscription fields (unwrapped)").ProducesErrors(401);
 
         return app;
     }

@@ -30,9 +30,9 @@ public static class BillingApi
         var api = app.MapGroup("/api/v1/billing").WithTags("Billing").RequireAuthorization().RequireRateLimit(RateLimitGroups.Billing);
         var webhook = app.MapGroup("/api/v1/billing").WithTags("Billing").AllowAnonymous().RequireRateLimit(RateLimitGroups.BillingWebhook);
 
-        api.MapPost("/start-checkout", StartCheckout).ProducesErrors(400, 401, 409, 413, 415, 503);
-        api.MapPost("/change-plan", ChangePlan).ProducesErrors(400, 401, 404, 409, 413, 415, 503);
-        webhook.MapPost("/webhook", Webhook).ProducesErrors(401, 413, 503);
+        api.MapPost("/start-checkout", StartCheckout).Describe("startCheckout", "A LemonSqueezy checkout link for a paid tier").ProducesErrors(400, 401, 409, 413, 415, 503);
+        api.MapPost("/change-plan", ChangePlan).Describe("changePlan", "Move the caller's subscription to another tier or cycle").ProducesErrors(400, 401, 404, 409, 413, 415, 503);
+        webhook.MapPost("/webhook", Webhook).Describe("receiveBillingWebhook", "LemonSqueezy's webhook (signed with X-Signature)").ProducesErrors(401, 413, 503);
 
         return app;
     }
@@ -77,9 +77,13 @@ public static class BillingApi
     }
 }
 
-public sealed record StartCheckoutRequest(string? Tier, string? BillingCycle);
+public sealed record StartCheckoutRequest(
+    [property: ClosedSet(typeof(PaidTiers))] string Tier,
+    [property: ClosedSet(typeof(BillingPlans))] string BillingCycle);
 
-public sealed record ChangePlanRequest(string? Tier, string? BillingCycle);
+public sealed record ChangePlanRequest(
+    [property: ClosedSet(typeof(PaidTiers))] string Tier,
+    [property: ClosedSet(typeof(BillingPlans))] string BillingCycle);
 
 /// <summary>The plan's exact answer of <c>start-checkout</c>.</summary>
 public sealed record CheckoutResponse(string CheckoutUrl);

@@ -15,8 +15,17 @@ public static class OpenApiConventions
     public const string SessionCookieScheme = "SessionCookie";
     public const string CsrfTokenScheme = "CsrfToken";
 
+    /// <summary>Every route group's tag (<c>WithTags</c>) and what it covers; a new domain adds its line.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Tags = new Dictionary<string, string>
+    {
+        ["Auth"] = "Accounts, sign-in, token refresh, device sessions, one-time login links and the signed-in user.",
+        ["Profile"] = "The signed-in user's display name, avatar and preferences.",
+        ["Billing"] = "Paid tiers through LemonSqueezy: checkout, plan changes and LemonSqueezy's webhook.",
+    };
+
     public static void Configure(OpenApiOptions options)
     {
+        OpenApiSchemas.Configure(options);
         options.AddDocumentTransformer((document, context, _) =>
         {
             var cookies = context.ApplicationServices.GetRequiredService<Auth.SessionCookies>();
@@ -25,7 +34,16 @@ public static class OpenApiConventions
                 Title = "HiveSync API",
                 Version = "v1",
                 Description = "Every error is `{ \"error\": { \"code\", \"message\", \"details\" } }`; lists are `{ items, total, page, page_size }`; single items are `{ data }`.",
+                Contact = new OpenApiContact { Name = "HiveSync API team", Email = "api@hivesync.dev", Url = new Uri("https://hivesync.dev/support") },
+                License = new OpenApiLicense { Name = "Proprietary: HiveSync terms of service", Url = new Uri("https://hivesync.dev/terms") },
             };
+            document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
+            foreach (var server in document.Servers ?? [])
+            {
+                server.Url = server.Url?.TrimEnd('/'); // the request's own base, as clients join paths to it
+                server.Description ??= "This server";
+            }
+
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
             document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
@@ -54,7 +72,11 @@ public static class OpenApiConventions
         options.AddOperationTransformer((operation, context, _) =>
         {
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-            if (!metadata.OfType<IAllowAnonymous>().Any()) // signed in by default (the fallback policy)
+            if (metadata.OfType<IAllowAnonymous>().Any())
+            {
+                operation.Security = []; // public: explicitly no credentials
+            }
+            else // signed in by default (the fallback policy)
             {
                 operation.Security ??= [];
                 operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] });
@@ -79,6 +101,10 @@ public static class OpenApiConventions
 
     private static bool IsSafe(string? method) =>
         method is null || HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method);
+
+    /// <summary>The operation's id (what generated clients name the call) and its one-line summary.</summary>
+    public static RouteHandlerBuilder Describe(this RouteHandlerBuilder builder, string operationId, string summary) =>
+        builder.WithName(operationId).WithSummary(summary);
 
     /// <summary>Declares the error envelope for the given statuses (plus 500, which any route can answer).</summary>
     public static TBuilder ProducesErrors<TBuilder>(this TBuilder builder, params int[] statuses)

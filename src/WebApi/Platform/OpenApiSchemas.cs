@@ -21,25 +21,54 @@ public sealed class ClosedSetAttribute(Type constants) : Attribute
         .ToList();
 }
 
+/// <summary>A JSON property that holds a free-form object the clients own (e.g. profile preferences).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class FreeFormObjectAttribute : Attribute;
+
 /// <summary>Schema rules the framework cannot infer: closed sets, non-null envelopes, the error body's shape.</summary>
 public static class OpenApiSchemas
 {
-    public static void Configure(OpenApiOptions options) => options.AddSchemaTransformer((schema, context, _) =>
+    public static void Configure(OpenApiOptions options)
     {
-        if (schema is not OpenApiSchema concrete)
+        options.AddSchemaTransformer(TransformSchema);
+        options.AddOperationTransformer(DeclaredRequestBodyAsync);
+        options.AddOperationTransformer(PageParameters);
+        options.AddDocumentTransformer((document, _, _) =>
         {
+            // A success always has its data (the framework marks a generic T nullable).
+            foreach (var (name, schema) in document.Components?.Schemas ?? new Dictionary<string, IOpenApiSchema>())
+            {
+                if (name.StartsWith("DataEnvelopeOf", StringComparison.Ordinal) && schema.Properties?.TryGetValue("data", out var data) == true)
+                {
+                    schema.Properties["data"] = NonNull(data);
+                }
+            }
+
             return Task.CompletedTask;
-        }
+        });
+    }
+
+    private static Task TransformSchema(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        var concrete = schema;
 
         if (context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(ClosedSetAttribute), false) is [ClosedSetAttribute closed, ..])
         {
             SetEnum(concrete, closed.Values);
         }
 
-        var type = context.JsonTypeInfo.Type;
-        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(DataEnvelope<>) && concrete.Properties?.TryGetValue("data", out var data) == true)
+        if (context.JsonPropertyInfo?.AttributeProvider?.IsDefined(typeof(FreeFormObjectAttribute), false) == true)
         {
-            concrete.Properties["data"] = NonNull(data); // a success always has its data
+            concrete.Type = JsonSchemaType.Object | (Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) is null ? 0 : JsonSchemaType.Null);
+            concrete.AdditionalProperties = new OpenApiSchema(); // any value per key
+        }
+
+        // Our UTC converter hides the type from the generator, which then writes only the format.
+        var type = context.JsonTypeInfo.Type;
+        if (type == typeof(DateTimeOffset) || type == typeof(DateTimeOffset?))
+        {
+            concrete.Type = JsonSchemaType.String | (type == typeof(DateTimeOffset?) ? JsonSchemaType.Null : 0);
+            concrete.Format = "date-time";
         }
 
         if (type == typeof(ErrorBody) && concrete.Properties is { } error)
@@ -57,7 +86,46 @@ public static class OpenApiSchemas
         }
 
         return Task.CompletedTask;
-    });
+    }
+
+    /// <summary>
+    /// A route that reads its body as raw JSON (to tell absent from null) declares its shape with
+    /// <c>Accepts&lt;T&gt;</c>: the document shows that shape instead of "any JSON".
+    /// </summary>
+    private static async Task DeclaredRequestBodyAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var declared = context.Description.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()
+            .Select(a => a.RequestType)
+            .FirstOrDefault(t => t is not null && t != typeof(System.Text.Json.JsonElement));
+        var readsRawJson = context.Description.ParameterDescriptions.Any(p => p.Type == typeof(System.Text.Json.JsonElement));
+        if (declared is null || !readsRawJson || operation.RequestBody?.Content is not { } content || context.Document is not { } document)
+        {
+            return;
+        }
+
+        document.Components ??= new OpenApiComponents();
+        document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+        document.Components.Schemas[declared.Name] = await context.GetOrCreateSchemaAsync(declared, null, cancellationToken);
+        foreach (var media in content.Values)
+        {
+            media.Schema = new OpenApiSchemaReference(declared.Name, document);
+        }
+    }
+
+    private static Task PageParameters(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>().Where(p => p.In == ParameterLocation.Query))
+        {
+            (parameter.Schema, parameter.Description) = parameter.Name switch
+            {
+                PageQuery.PageParameter => (new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Default = JsonValue.Create(1) }, "Page number, from 1."),
+                PageQuery.PageSizeParameter => (new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1" }, "Items per page: 1 to the caller's tier's maximum (100 / 200 / 500); default 20."),
+                _ => (parameter.Schema, parameter.Description),
+            };
+        }
+
+        return Task.CompletedTask;
+    }
 
     private static void SetEnum(OpenApiSchema schema, IReadOnlyList<string> values)
     {

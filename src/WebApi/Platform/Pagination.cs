@@ -24,10 +24,15 @@ public readonly record struct PageRequest(int Page, int PageSize)
 /// <summary>The <c>page</c> and <c>page_size</c> query parameters of every list route.</summary>
 public sealed class PageQuery
 {
-    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "page")]
+    public const string PageParameter = "page";
+    public const string PageSizeParameter = "page_size";
+
+    // Read as text so that "abc" or "1.5" gets the envelope's VALIDATION_ERROR naming the parameter; the OpenAPI
+    // document declares them as integers (OpenApiSchemas).
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = PageParameter)]
     public string? Page { get; init; }
 
-    [Microsoft.AspNetCore.Mvc.FromQuery(Name = "page_size")]
+    [Microsoft.AspNetCore.Mvc.FromQuery(Name = PageSizeParameter)]
     public string? PageSize { get; init; }
 
     public PageRequest Validate(int defaultPageSize, int maxPageSize)

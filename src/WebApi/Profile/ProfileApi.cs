@@ -20,8 +20,8 @@ public static class ProfileApi
     {
         var api = app.MapGroup("/api/v1/profile").WithTags("Profile").RequireAuthorization().RequireRateLimit(RateLimitGroups.Profile);
 
-        api.MapGet("/", Get).ProducesErrors(401);
-        api.MapPatch("/", Update).Accepts<ProfilePatchRequest>("application/json").ProducesErrors(400, 401, 413, 415);
+        api.MapGet("/", Get).Describe("getProfile", "The caller's profile").ProducesErrors(401);
+        api.MapPatch("/", Update).Accepts<ProfilePatchRequest>("application/json").Describe("updateProfile", "Change display name, avatar or preferences").ProducesErrors(400, 401, 413, 415);
 
         return app;
     }
@@ -41,10 +41,10 @@ public sealed record ProfileResponse(
     string Email,
     string? DisplayName,
     string? AvatarUrl,
-    JsonElement Preferences,
-    string Role,
+    [property: FreeFormObject] JsonElement Preferences,
+    [property: ClosedSet(typeof(Roles))] string Role,
     bool EmailVerified,
-    string Tier,
+    [property: ClosedSet(typeof(Tiers))] string Tier,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
@@ -59,7 +59,7 @@ public sealed record ProfileResponse(
 /// A PATCH body: present fields change, <c>null</c> clears, absent fields stay. Fields the user may not set
 /// (email, role, tier, verification, ids, times) are refused with a validation error, never ignored.
 /// </summary>
-public sealed record ProfilePatchRequest(string? DisplayName, string? AvatarUrl, JsonElement? Preferences)
+public sealed record ProfilePatchRequest(string? DisplayName = null, string? AvatarUrl = null, [property: FreeFormObject] JsonElement? Preferences = null)
 {
     private static readonly HashSet<string> ReadOnlyFields =
         ["id", "email", "role", "tier", "email_verified", "created_at", "updated_at", "subscription_status", "subscription_id", "renews_at", "ends_at", "password", "password_hash"];
