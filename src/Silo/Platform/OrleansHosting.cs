@@ -37,6 +37,8 @@ public static class OrleansHosting
         }
 
         silo.Configure<ClusterMembershipOptions>(FastFailureDetection);
+        silo.Services.AddHostedService<CrashedSiloDetector>();
+        silo.AddOutgoingGrainCallFilter<ClusterFaultRetry>();
         silo.UseAdoNetClustering(o =>
         {
             o.Invariant = Invariant;
