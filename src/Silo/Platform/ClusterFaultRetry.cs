@@ -16,8 +16,17 @@ public sealed class ClusterFaultRetry : IOutgoingGrainCallFilter
 
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
+        // A call delivered in-process hands the target this very request object, which clears its arguments when
+        // done: keep them to send the same call again.
+        var request = context.Request;
+        var arguments = Enumerable.Range(0, request.GetArgumentCount()).Select(request.GetArgument).ToArray();
         for (var attempt = 0; ; attempt++)
         {
+            for (var i = 0; i < arguments.Length; i++)
+            {
+                request.SetArgument(i, arguments[i]!);
+            }
+
             Exception? failure;
             try
             {

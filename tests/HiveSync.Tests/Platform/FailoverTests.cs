@@ -28,7 +28,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         await Task.WhenAll(tokens.Select(async t => Assert.Equal(HttpStatusCode.OK, (await ProfileAsync(viaSurvivor, t)).StatusCode)));
 
         var killedAtUtc = DateTime.UtcNow;
-        SiloCluster.Kill(doomed);
+        cluster.Kill(doomed);
         var killedAt = Stopwatch.StartNew();
         var outcomes = await Task.WhenAll(tokens.Select(async token =>
         {
@@ -107,7 +107,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
 
         await Task.Delay(TimeSpan.FromSeconds(2));
         var before = Volatile.Read(ref requests);
-        await SiloCluster.TerminateAsync(leaving);
+        await cluster.TerminateAsync(leaving);
         var during = Volatile.Read(ref requests) - before;
         await Task.Delay(TimeSpan.FromSeconds(3)); // and a while after it left
         await stop.CancelAsync();

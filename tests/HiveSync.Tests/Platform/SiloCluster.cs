@@ -18,6 +18,7 @@ public sealed class SiloCluster : IAsyncDisposable
     private readonly Dictionary<string, string> _settings;
     private readonly List<SiloProcess> _processes = [];
     private readonly List<InProcessSilo> _inProcess = [];
+    private readonly HashSet<SiloProcess> _stopped = [];
 
     private SiloCluster(string database, string clusterId, IReadOnlyDictionary<string, string>? settings)
     {
@@ -87,7 +88,7 @@ public sealed class SiloCluster : IAsyncDisposable
     /// </summary>
     public async Task WaitAllActiveAsync()
     {
-        var live = _processes.Where(p => !p.HasExited).ToList();
+        var live = _processes.Where(p => !_stopped.Contains(p) && !p.HasExited).ToList();
         await Task.WhenAll(live.Select(p => p.WaitReadyAsync(StartTimeout)));
         var expected = live.Count + _inProcess.Count;
         var deadline = DateTime.UtcNow + StartTimeout;
@@ -99,11 +100,16 @@ public sealed class SiloCluster : IAsyncDisposable
     }
 
     /// <summary>Kills a silo process outright (SIGKILL), as a crash would.</summary>
-    public static void Kill(SiloProcess process) => process.Kill();
+    public void Kill(SiloProcess process)
+    {
+        _stopped.Add(process);
+        process.Kill();
+    }
 
     /// <summary>Stops a silo process gracefully (SIGTERM) and asserts that it exits cleanly.</summary>
-    public static async Task TerminateAsync(SiloProcess process)
+    public async Task TerminateAsync(SiloProcess process)
     {
+        _stopped.Add(process);
         await process.TerminateAsync();
         Assert.True(0 == await process.WaitForExitAsync(TimeSpan.FromSeconds(60)), process.Output);
     }
