@@ -70,7 +70,7 @@ public sealed partial class CrashedSiloDetector(
         }
 
         // One check at a time: a dying silo ends several connections at once.
-        _checkAgain = true;
+        Volatile.Write(ref _checkAgain, true);
         if (Interlocked.Exchange(ref _checking, 1) == 0)
         {
             using var detached = ExecutionContext.SuppressFlow(); // not part of whatever request ended the connection
@@ -82,9 +82,9 @@ public sealed partial class CrashedSiloDetector(
     {
         try
         {
-            while (_checkAgain && !_stopping.IsCancellationRequested)
+            while (Volatile.Read(ref _checkAgain) && !_stopping.IsCancellationRequested)
             {
-                _checkAgain = false;
+                Volatile.Write(ref _checkAgain, false);
                 var snapshot = membership.CurrentSnapshot;
                 if (snapshot.GetSiloStatus(localSilo.SiloAddress) != SiloStatus.Active)
                 {
