@@ -122,6 +122,24 @@ public sealed class FailoverTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task A_stopping_silo_answers_not_ready_at_once_and_keeps_serving_for_its_drain_delay()
+    {
+        // A drain long enough that the requests below cannot miss it on a busy machine.
+        await using var cluster = await SiloCluster.StartAsync(nameof(FailoverTests) + "Drain", processes: 1, new Dictionary<string, string> { ["Shutdown:DrainDelay"] = "00:00:15" });
+        var silo = cluster.Processes[0];
+        using var client = new HttpClient { BaseAddress = silo.BaseAddress };
+
+        await silo.TerminateAsync();
+        var ready = await client.GetAsync("/health/ready");
+        var served = await client.GetAsync("/api/v1/auth/me");
+
+        var error = await ready.AssertErrorAsync(HttpStatusCode.ServiceUnavailable, "SERVICE_UNAVAILABLE");
+        Assert.Equal("unhealthy", error["details"]!["checks"]!["stopping"]!["status"]!.GetValue<string>());
+        await served.AssertErrorAsync(HttpStatusCode.Unauthorized, "AUTH_REQUIRED"); // still answered by the API
+        Assert.Equal(0, await silo.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+    }
+
     /// <summary>Registers <paramref name="count"/> users through <paramref name="silo"/> and returns their access tokens.</summary>
     private static async Task<List<string>> RegisterAsync(SiloProcess silo, int count)
     {
