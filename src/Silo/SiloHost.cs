@@ -67,7 +67,7 @@ public sealed class SiloHost : IAsyncDisposable
         }
 
         builder.UseOrleans(silo => OrleansHosting.Configure(silo, builder.Configuration, database.ConnectionString));
-        builder.Services.AddHiveSyncHealthChecks();
+        builder.Services.AddHiveSyncHealthChecks(builder.Configuration);
 
         var app = builder.Build();
         AdminCommand.WarnAboutRetiredSettings(app);

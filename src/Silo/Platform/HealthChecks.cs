@@ -8,16 +8,25 @@ using Orleans.Runtime;
 
 namespace HiveSync.Silo.Platform;
 
-/// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: PostgreSQL answers and this silo is Active.</summary>
+/// <summary>
+/// <c>/health/live</c>: the process answers. <c>/health/ready</c>: PostgreSQL answers, this silo is Active, and it is
+/// not stopping (from the first moment of a graceful stop, see <see cref="ShutdownDrain"/>).
+/// </summary>
 public static class HealthChecks
 {
     private const string ReadyTag = "ready";
 
-    public static IServiceCollection AddHiveSyncHealthChecks(this IServiceCollection services)
+    public static IServiceCollection AddHiveSyncHealthChecks(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddHealthChecks()
             .AddCheck<PostgresHealthCheck>("postgres", tags: [ReadyTag])
-            .AddCheck<SiloActiveHealthCheck>("silo", tags: [ReadyTag]);
+            .AddCheck<SiloActiveHealthCheck>("silo", tags: [ReadyTag])
+            .AddCheck<NotStoppingHealthCheck>("stopping", tags: [ReadyTag]);
+        services.AddOptions<ShutdownOptions>()
+            .Bind(configuration.GetSection(ShutdownOptions.Section))
+            .Validate(o => o.DrainDelay >= TimeSpan.Zero && o.DrainDelay <= ShutdownOptions.MaxDrainDelay, $"Shutdown:DrainDelay must be between 0 and {ShutdownOptions.MaxDrainDelay}.")
+            .ValidateOnStart();
+        services.AddHostedService<ShutdownDrain>();
         return services;
     }
 
@@ -56,6 +65,14 @@ public static class HealthChecks
                 return HealthCheckResult.Unhealthy("PostgreSQL does not answer.");
             }
         }
+    }
+
+    private sealed class NotStoppingHealthCheck(IHostApplicationLifetime lifetime) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(lifetime.ApplicationStopping.IsCancellationRequested
+                ? HealthCheckResult.Unhealthy("This silo is stopping.")
+                : HealthCheckResult.Healthy());
     }
 
     private sealed class SiloActiveHealthCheck(IClusterMembershipService membership, ILocalSiloDetails silo) : IHealthCheck

@@ -1,10 +1,14 @@
 using System.Net;
+using System.Net.Sockets;
 using HiveSync.Grains.Platform;
 using Orleans.Configuration;
 
 namespace HiveSync.Silo.Platform;
 
-/// <summary>Orleans on PostgreSQL: ADO.NET clustering, grain storage and reminders in the app's database.</summary>
+/// <summary>
+/// Orleans on PostgreSQL: ADO.NET clustering, grain storage and reminders in the app's database. The silo opens no
+/// gateway (the API calls grains in-process) and listens for other silos only on the address it advertises.
+/// </summary>
 public static class OrleansHosting
 {
     public const string Invariant = "Npgsql";
@@ -17,11 +21,24 @@ public static class OrleansHosting
             o.ClusterId = section["ClusterId"] ?? "hivesync";
             o.ServiceId = section["ServiceId"] ?? "hivesync";
         });
-        silo.ConfigureEndpoints(
-            AdvertisedAddress(section["AdvertisedHost"]),
-            section.GetValue("SiloPort", 11111),
-            section.GetValue("GatewayPort", 30000),
-            listenOnAnyHostAddress: true);
+        var advertised = AdvertisedAddress(section["AdvertisedHost"]);
+        var siloPort = section.GetValue("SiloPort", 11111);
+        silo.Configure<EndpointOptions>(o =>
+        {
+            o.AdvertisedIPAddress = advertised;
+            o.SiloPort = siloPort;
+            o.SiloListeningEndpoint = new IPEndPoint(advertised, siloPort);
+            o.GatewayPort = 0; // no gateway: nothing outside the silos may call grains
+            o.GatewayListeningEndpoint = null;
+        });
+        if (SiloTls.FromConfiguration(configuration) is { } tls)
+        {
+            silo.UseTls(tls.Apply);
+        }
+
+        silo.Configure<ClusterMembershipOptions>(FastFailureDetection);
+        silo.Services.AddHostedService<CrashedSiloDetector>();
+        silo.AddOutgoingGrainCallFilter<ClusterFaultRetry>();
         silo.UseAdoNetClustering(o =>
         {
             o.Invariant = Invariant;
@@ -45,6 +62,22 @@ public static class OrleansHosting
         });
     }
 
+    /// <summary>
+    /// A crashed silo is declared dead after three refused probes, about 1–1.5 s (probes run every ProbeTimeout/2
+    /// on a quick network), instead of ~7 s with the defaults. A silo that is slow but alive keeps its connection
+    /// open, and Orleans suppresses votes against a silo whose connection delivered a message within
+    /// MaxProbeTimeout (4 × ProbeTimeout) × NumMissedProbesLimit = 12 s: that is what protects it from a false
+    /// death. docs/architecture.md ("Failover") weighs the risk.
+    /// </summary>
+    private static void FastFailureDetection(ClusterMembershipOptions o)
+    {
+        o.ProbeTimeout = TimeSpan.FromSeconds(1);
+        o.NumMissedProbesLimit = 3;
+        o.NumVotesForDeathDeclaration = 2;
+        o.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(30); // two unrelated blips a minute apart do not add up to a death
+        o.TableRefreshTimeout = TimeSpan.FromSeconds(10); // a silo that missed the gossip still learns of a death soon
+    }
+
     /// <summary>An IP, a host name (resolved, for containers), or loopback for a developer machine.</summary>
     private static IPAddress AdvertisedAddress(string? host)
     {
@@ -58,6 +91,6 @@ public static class OrleansHosting
             return ip;
         }
 
-        return Dns.GetHostAddresses(host).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+        return Dns.GetHostAddresses(host).First(a => a.AddressFamily == AddressFamily.InterNetwork);
     }
 }

@@ -77,7 +77,8 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorH
             : "A route or query value is malformed.");
     }
 
-    private static bool IsTransientClusterFault(Exception error) => error is
+    /// <summary>A fault of the cluster, not of the request: a silo died or is leaving and its grains have not moved yet.</summary>
+    public static bool IsTransientClusterFault(Exception error) => error is
         Orleans.Runtime.SiloUnavailableException
         or Orleans.Runtime.OrleansMessageRejectionException
         or Orleans.Runtime.Messaging.ConnectionFailedException

@@ -1,12 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using HiveSync.Tests.Platform;
+using Xunit.Abstractions;
 using static HiveSync.Tests.Auth.SessionTokenTestKit;
 
 namespace HiveSync.Tests.Auth;
 
-/// <summary>Exactly once across a cluster: one token, many exchanges through two silo processes at once.</summary>
-public sealed class SessionTokenTwoSiloTests
+/// <summary>Exactly once across a cluster: one token, many exchanges through two silo processes at once, healthy or not.</summary>
+public sealed class SessionTokenTwoSiloTests(ITestOutputHelper output)
 {
     private const int Exchanges = 40;
 
@@ -62,5 +63,80 @@ public sealed class SessionTokenTwoSiloTests
         }
 
         Assert.Equal(3, (await SessionKindsAsync(database, userId)).Count(k => k.Kind == "cookie"));
+    }
+
+    [Fact]
+    public async Task A_silo_killed_in_the_middle_of_forty_exchanges_leaves_at_most_one_success_one_session_and_a_spent_token()
+    {
+        await using var cluster = await SiloCluster.StartAsync(nameof(SessionTokenTwoSiloTests) + "Kill", processes: 2);
+        var staying = cluster.Processes[0];
+        using var viaStaying = CookielessClient(staying.BaseAddress);
+        var registered = await viaStaying.PostAsJsonAsync("/api/v1/auth/register", new { email = "kill-race@example.com", password = AuthTestKit.Password });
+        var body = await registered.AssertOkJsonAsync(HttpStatusCode.Created);
+        var accessToken = body["data"]!["access_token"]!.GetValue<string>();
+        var userId = body["data"]!["user"]!["id"]!.GetValue<long>();
+
+        for (var round = 0; round < 3; round++)
+        {
+            // The token is made through the silo that will die, so its grain most likely lives there.
+            var doomed = round == 0 ? cluster.Processes[1] : await cluster.AddProcessAsync();
+            using var viaDoomed = CookielessClient(doomed.BaseAddress);
+            var (_, token) = await viaDoomed.CreateSessionTokenAsync(accessToken);
+            var cookieSessionsBefore = (await SessionKindsAsync(cluster.Database, userId)).Count(k => k.Kind == "cookie");
+
+            // 40 exchanges at once, half through each silo; the doomed silo dies as soon as the first one is answered.
+            using var start = new SemaphoreSlim(0);
+            var answered = new TaskCompletionSource();
+            var racing = Enumerable.Range(0, Exchanges).Select(async i =>
+            {
+                await start.WaitAsync();
+                try
+                {
+                    var response = await (i % 2 == 0 ? viaStaying : viaDoomed).ExchangeAsync(token);
+                    if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Gone)
+                    {
+                        answered.TrySetResult(); // the token is spent: the commit point has passed
+                    }
+
+                    return response;
+                }
+                catch (HttpRequestException)
+                {
+                    return null; // sent to the silo that died: no answer
+                }
+            }).ToList();
+            start.Release(Exchanges);
+            await answered.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            cluster.Kill(doomed);
+            var answers = (await Task.WhenAll(racing)).OfType<HttpResponseMessage>().ToList();
+            output.WriteLine($"round {round}: {Exchanges - answers.Count} exchanges lost with the silo, answers: " +
+                string.Join(", ", answers.GroupBy(r => (int)r.StatusCode).OrderBy(g => g.Key).Select(g => $"{g.Count()} × {g.Key}")));
+
+            var successes = answers.Count(r => r.StatusCode == HttpStatusCode.OK);
+            Assert.True(successes <= 1, $"{successes} exchanges of one token succeeded");
+            foreach (var refused in answers.Where(r => r.StatusCode != HttpStatusCode.OK))
+            {
+                if (refused.StatusCode == HttpStatusCode.ServiceUnavailable)
+                {
+                    await refused.AssertErrorAsync(HttpStatusCode.ServiceUnavailable, "SERVICE_UNAVAILABLE");
+                    Assert.NotNull(refused.Headers.RetryAfter);
+                }
+                else
+                {
+                    await refused.AssertGoneAsync();
+                }
+            }
+
+            // After failover the token stays spent, and at most the one winner's session exists.
+            await cluster.WaitAllActiveAsync();
+            for (var later = 0; later < 3; later++)
+            {
+                await (await viaStaying.ExchangeAsync(token)).AssertGoneAsync();
+            }
+
+            var created = (await SessionKindsAsync(cluster.Database, userId)).Count(k => k.Kind == "cookie") - cookieSessionsBefore;
+            Assert.True(created <= 1, $"{created} cookie sessions from one token");
+            Assert.True(successes == 0 || created == 1, "a 200 was answered but its session is not in the database");
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 
 namespace HiveSync.Tests.Platform;
@@ -9,10 +10,11 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private SiloProcess(Process process, int httpPort)
+    private SiloProcess(Process process, int httpPort, int siloPort)
     {
         _process = process;
         HttpPort = httpPort;
+        SiloPort = siloPort;
         BaseAddress = new Uri($"http://127.0.0.1:{httpPort}");
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -21,6 +23,9 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     public int HttpPort { get; }
+
+    /// <summary>The Orleans silo-to-silo port (the only Orleans port: silos open no gateway).</summary>
+    public int SiloPort { get; }
 
     public Uri BaseAddress { get; }
 
@@ -55,11 +60,9 @@ public sealed class SiloProcess : IAsyncDisposable
         var all = new Dictionary<string, string>
         {
             ["urls"] = $"http://127.0.0.1:{httpPort}",
-            ["Orleans:SiloPort"] = TestSilo.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Orleans:GatewayPort"] = TestSilo.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Auth:PasswordHashIterations"] = "1000",
+            ["Orleans:SiloPort"] = TestSilo.FreePort().ToString(CultureInfo.InvariantCulture),
         };
-        foreach (var (key, value) in TestSilo.GenerousRateLimits)
+        foreach (var (key, value) in TestSilo.CommonSettings)
         {
             all[key] = value!;
         }
@@ -76,7 +79,7 @@ public sealed class SiloProcess : IAsyncDisposable
 
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        return new SiloProcess(Process.Start(start)!, httpPort);
+        return new SiloProcess(Process.Start(start)!, httpPort, int.Parse(all["Orleans:SiloPort"], CultureInfo.InvariantCulture));
     }
 
     /// <summary>Waits until <c>/health/ready</c> answers 200, or fails with the process output.</summary>
@@ -120,8 +123,16 @@ public sealed class SiloProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>Kills the process outright, as a crash would.</summary>
+    /// <summary>Kills the process outright (SIGKILL), as a crash would.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>Asks the process to stop (SIGTERM), as an orchestrator does; does not wait for it to exit.</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", ProcessId.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
 
     public async ValueTask DisposeAsync()
     {

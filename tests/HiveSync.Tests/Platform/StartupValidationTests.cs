@@ -42,7 +42,6 @@ public static class InvalidSetting
             ["ConnectionStrings:Postgres"] = await TestPostgres.CreateDatabaseAsync("startup"),
             ["urls"] = "http://127.0.0.1:0",
             ["Orleans:SiloPort"] = TestSilo.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Orleans:GatewayPort"] = TestSilo.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             [key] = value,
         };
 

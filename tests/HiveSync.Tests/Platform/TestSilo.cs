@@ -39,12 +39,9 @@ public class TestSilo : IAsyncLifetime
             ["urls"] = "http://127.0.0.1:0",
             ["Orleans:ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8],
             ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            // Hashing cost is not under test here (see PasswordHashingTests); keep the suite fast.
-            ["Auth:PasswordHashIterations"] = "1000",
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        foreach (var (key, value) in GenerousRateLimits)
+        foreach (var (key, value) in CommonSettings)
         {
             settings[key] = value;
         }
@@ -86,6 +83,13 @@ public class TestSilo : IAsyncLifetime
         ["Tiers:Pro:RequestsPerMinute:default"] = "1000000",
         ["Tiers:Premium:RequestsPerMinute:default"] = "1000000",
         ["LoginGuard:FailuresPerWindow"] = "10000",
+    };
+
+    /// <summary>What every silo a test starts has, in-process or not (ports and database aside).</summary>
+    public static IReadOnlyDictionary<string, string?> CommonSettings { get; } = new Dictionary<string, string?>(GenerousRateLimits)
+    {
+        // Hashing cost is not under test here (see PasswordHashingTests); keep the suite fast.
+        ["Auth:PasswordHashIterations"] = "1000",
     };
 
     public HttpClient NewClient(string? accessToken = null)
