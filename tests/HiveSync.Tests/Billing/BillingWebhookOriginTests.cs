@@ -254,7 +254,6 @@ public sealed class BillingOriginSettingsTests
             ["urls"] = "http://127.0.0.1:0",
             ["Orleans:ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8],
             ["Orleans:SiloPort"] = TestSilo.FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Orleans:GatewayPort"] = TestSilo.FreePort().ToString(CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
         };
         var captured = new CapturedLog();
