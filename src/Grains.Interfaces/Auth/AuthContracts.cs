@@ -33,6 +33,34 @@ public sealed record IssuedSession(
     string RefreshToken,
     DateTimeOffset RefreshTokenExpiresAt);
 
+/// <summary>
+/// What the user's subscriptions grant from <paramref name="From"/> on (billing computes it; Auth shows it): the
+/// tier and the subscription fields of the user object. A timeline of these covers the changes that need no
+/// event, such as a cancelled subscription lapsing at its <c>ends_at</c>.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record UserPlan(DateTimeOffset From, string Tier, string? SubscriptionStatus, string? SubscriptionId, DateTimeOffset? RenewsAt, DateTimeOffset? EndsAt)
+{
+    public static UserPlan Free { get; } = new(DateTimeOffset.MinValue, Limits.Tiers.Free, null, null, null, null);
+
+    /// <summary>The entry in force at <paramref name="now"/> of a timeline ordered by <see cref="From"/>; none: free.</summary>
+    public static UserPlan At(IReadOnlyList<UserPlan> timeline, DateTimeOffset now)
+    {
+        var current = Free;
+        foreach (var plan in timeline)
+        {
+            if (plan.From > now)
+            {
+                break;
+            }
+
+            current = plan;
+        }
+
+        return current;
+    }
+}
+
 public enum SessionCheckResult
 {
     Active,

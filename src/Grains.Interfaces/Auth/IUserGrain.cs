@@ -44,9 +44,12 @@ public interface IUserGrain : IGrainWithIntegerKey
 
     Task<UserProfile> UpdateProfile(ProfileChanges changes);
 
-    /// <summary>The user's LemonSqueezy subscriptions as last applied (their tier comes from these alone).</summary>
-    Task<IReadOnlyList<HiveSync.Grains.Interfaces.Billing.SubscriptionState>> GetSubscriptions();
+    /// <summary>
+    /// Billing hands over the plan the user's subscriptions grant, as a timeline ordered by <see cref="UserPlan.From"/>
+    /// (replacing the previous one); the tier of every later request comes from it. Stored before it is used.
+    /// </summary>
+    Task SetPlan(IReadOnlyList<UserPlan> timeline);
 
-    /// <summary>Called by a subscription's grain after it applied a newer state of one of this user's subscriptions.</summary>
-    Task SubscriptionChanged(HiveSync.Grains.Interfaces.Billing.SubscriptionState state);
+    /// <summary>Whether an account with this id exists (other domains link to users through this, not through Auth's tables).</summary>
+    Task<bool> Exists();
 }

@@ -1,7 +1,5 @@
 using HiveSync.Grains.Audit;
-using HiveSync.Grains.Billing;
 using HiveSync.Grains.Interfaces.Auth;
-using HiveSync.Grains.Interfaces.Billing;
 using HiveSync.Grains.Interfaces.Limits;
 using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.Grains.Platform;
@@ -30,7 +28,7 @@ public sealed class UserGrain(
 
     private readonly Dictionary<Guid, SessionRow> _sessions = [];
     private readonly HashSet<Guid> _touching = []; // checks interleave: one last-seen write per session at a time
-    private readonly Dictionary<string, SubscriptionState> _subscriptions = [];
+    private IReadOnlyList<UserPlan> _plan = [];
     private UserRow? _user;
 
     private long UserId => this.GetPrimaryKeyLong();
@@ -179,30 +177,15 @@ public sealed class UserGrain(
         return _user.Role;
     }
 
-    public Task<IReadOnlyList<SubscriptionState>> GetSubscriptions()
+    public async Task SetPlan(IReadOnlyList<UserPlan> timeline)
     {
         RequireUser();
-        return Task.FromResult<IReadOnlyList<SubscriptionState>>(_subscriptions.Values.ToList());
+        var ordered = timeline.OrderBy(p => p.From).ToList();
+        await store.SavePlanAsync(UserId, ordered, Now);
+        _plan = ordered;
     }
 
-    public async Task SubscriptionChanged(SubscriptionState state)
-    {
-        if (_user is null || state.UserId != UserId)
-        {
-            return; // not this user's (or the user is gone): nothing to show
-        }
-
-        var now = new DateTimeOffset(Now);
-        var isNew = !_subscriptions.ContainsKey(state.SubscriptionId);
-        _subscriptions[state.SubscriptionId] = state;
-
-        // Two live subscriptions mean the user pays twice (e.g. two checkouts opened side by side and both paid): flag it for support.
-        var others = _subscriptions.Values.Where(s => s.SubscriptionId != state.SubscriptionId && SubscriptionRules.IsLive(s, now)).Select(s => s.SubscriptionId).ToList();
-        if (isNew && SubscriptionRules.IsLive(state, now) && others.Count > 0)
-        {
-            await audit.WriteAsync(new AuditEntry(AuditActions.SubscriptionDuplicate, UserId, null, "subscription", state.SubscriptionId, new { other_live_subscriptions = others }));
-        }
-    }
+    public Task<bool> Exists() => Task.FromResult(_user is not null);
 
     public async Task<UserProfile> UpdateProfile(ProfileChanges changes)
     {
@@ -238,14 +221,7 @@ public sealed class UserGrain(
             }
         }
 
-        _subscriptions.Clear();
-        if (_user is not null)
-        {
-            foreach (var subscription in await store.LoadSubscriptionsAsync(UserId))
-            {
-                _subscriptions[subscription.SubscriptionId] = subscription;
-            }
-        }
+        _plan = _user is null ? [] : await store.LoadPlanAsync(UserId);
     }
 
     private async Task<IssuedSession> OpenSessionAsync(DeviceInfo device)
@@ -331,13 +307,12 @@ public sealed class UserGrain(
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
-    // The tier comes only from the user's subscriptions (none: free), evaluated now: a cancelled one lapses at its ends_at.
+    // The tier comes only from the plan billing handed over (none: free), evaluated now: each entry of the timeline
+    // takes over at its time, so a cancelled subscription lapsing at its ends_at needs no event.
     private UserAccount ToAccount(UserRow user)
     {
-        var now = new DateTimeOffset(Now);
-        return SubscriptionRules.Current(_subscriptions.Values, now) is { } s
-            ? new(user.Id, user.Email, user.Role, SubscriptionRules.EffectiveTier(s, now), SubscriptionRules.ApiStatus(s.Status), s.SubscriptionId, s.RenewsAt, s.EndsAt)
-            : new(user.Id, user.Email, user.Role, Tiers.Free, null, null, null, null);
+        var plan = UserPlan.At(_plan, new DateTimeOffset(Now));
+        return new(user.Id, user.Email, user.Role, plan.Tier, plan.SubscriptionStatus, plan.SubscriptionId, plan.RenewsAt, plan.EndsAt);
     }
 
     private UserProfile ToProfile(UserRow user) => new(

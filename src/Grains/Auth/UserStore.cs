@@ -148,12 +148,23 @@ public sealed class UserStore(NpgsqlDataSource db)
         await tx.CommitAsync();
     }
 
-    /// <summary>The user's LemonSqueezy subscriptions (a handful at most); <c>SubscriptionGrain</c> writes them.</summary>
-    public async Task<List<HiveSync.Grains.Interfaces.Billing.SubscriptionState>> LoadSubscriptionsAsync(long userId)
+    /// <summary>The plan timeline billing last handed over (<c>IUserGrain.SetPlan</c>); none: empty (free).</summary>
+    public async Task<IReadOnlyList<Interfaces.Auth.UserPlan>> LoadPlanAsync(long userId)
     {
         await using var connection = await db.OpenConnectionAsync();
-        var rows = await connection.QueryAsync<Billing.SubscriptionRow>($"SELECT {Billing.SubscriptionRow.Columns} FROM subscriptions WHERE user_id = @userId", new { userId });
-        return rows.Select(r => r.ToState()).ToList();
+        var json = await connection.ExecuteScalarAsync<string?>("SELECT timeline::text FROM user_plans WHERE user_id = @userId", new { userId });
+        return json is null ? [] : System.Text.Json.JsonSerializer.Deserialize<List<Interfaces.Auth.UserPlan>>(json)!;
+    }
+
+    public async Task SavePlanAsync(long userId, IReadOnlyList<Interfaces.Auth.UserPlan> timeline, DateTime now)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO user_plans (user_id, timeline, updated_at) VALUES (@userId, @timeline::jsonb, @now)
+            ON CONFLICT (user_id) DO UPDATE SET timeline = EXCLUDED.timeline, updated_at = EXCLUDED.updated_at
+            """,
+            new { userId, timeline = System.Text.Json.JsonSerializer.Serialize(timeline), now });
     }
 
     /// <summary>A cookie session (web frontend): no refresh token, it ends at its expiry or when revoked.</summary>

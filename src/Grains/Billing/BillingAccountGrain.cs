@@ -19,13 +19,15 @@ public sealed class BillingAccountGrain(LemonSqueezyApi lemonSqueezy, AuditLog a
 
     private DateTimeOffset Now => new(clock.UtcNow);
 
+    private IUserSubscriptionsGrain Subscriptions => GrainFactory.GetGrain<IUserSubscriptionsGrain>(UserId);
+
     public async Task<CheckoutStarted> StartCheckout(string? tier, string? billingCycle, DeviceInfo device)
     {
         var (plan, cycle) = ValidatePlan(tier, billingCycle);
         var o = RequireConfigured();
         var user = GrainFactory.GetGrain<IUserGrain>(UserId);
         var account = await user.GetAccount();
-        if (SubscriptionRules.Live(await user.GetSubscriptions(), Now) is { } live)
+        if (SubscriptionRules.Live(await Subscriptions.GetAll(), Now) is { } live)
         {
             throw new DomainException(
                 ErrorCodes.SubscriptionExists,
@@ -50,7 +52,7 @@ public sealed class BillingAccountGrain(LemonSqueezyApi lemonSqueezy, AuditLog a
         var (plan, cycle) = ValidatePlan(tier, billingCycle);
         var o = RequireConfigured();
         var user = GrainFactory.GetGrain<IUserGrain>(UserId);
-        var live = SubscriptionRules.Live(await user.GetSubscriptions(), Now)
+        var live = SubscriptionRules.Live(await Subscriptions.GetAll(), Now)
             ?? throw new DomainException(ErrorCodes.SubscriptionNotFound, "You have no live subscription to change; start a checkout instead.");
 
         var variant = o.VariantFor(plan, cycle)!.Value;

@@ -10,6 +10,7 @@ public static class BillingServices
         services.AddSingleton<BillingStore>();
         services.AddSingleton<BillingEventProcessor>();
         services.AddSingleton<LemonSqueezyApi>();
+        services.AddHostedService<PlanCatchUp>();
         services.AddHttpClient(LemonSqueezyApi.HttpClientName)
             .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan) // each call has its own Billing:ApiTimeout
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler

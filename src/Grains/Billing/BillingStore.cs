@@ -178,7 +178,8 @@ public sealed class BillingStore(NpgsqlDataSource db)
                 renews_at = EXCLUDED.renews_at, ends_at = EXCLUDED.ends_at, trial_ends_at = EXCLUDED.trial_ends_at,
                 provider_updated_at = EXCLUDED.provider_updated_at, tie_break = EXCLUDED.tie_break, store_id = EXCLUDED.store_id,
                 customer_id = EXCLUDED.customer_id, product_id = EXCLUDED.product_id, test_mode = EXCLUDED.test_mode,
-                provider_created_at = EXCLUDED.provider_created_at, last_event_id = EXCLUDED.last_event_id, applied_at = EXCLUDED.applied_at
+                provider_created_at = EXCLUDED.provider_created_at, last_event_id = EXCLUDED.last_event_id, applied_at = EXCLUDED.applied_at,
+                plan_synced_at = NULL
             WHERE (cur.provider_updated_at, cur.tie_break) < (EXCLUDED.provider_updated_at, EXCLUDED.tie_break)
             """,
             new
@@ -218,13 +219,31 @@ public sealed class BillingStore(NpgsqlDataSource db)
     public async Task LinkUserAsync(string subscriptionId, long userId)
     {
         await using var connection = await db.OpenConnectionAsync();
-        await connection.ExecuteAsync("UPDATE subscriptions SET user_id = @userId WHERE id = @subscriptionId AND user_id IS NULL", new { subscriptionId, userId });
+        await connection.ExecuteAsync("UPDATE subscriptions SET user_id = @userId, plan_synced_at = NULL WHERE id = @subscriptionId AND user_id IS NULL", new { subscriptionId, userId });
     }
 
-    public async Task<bool> UserExistsAsync(long userId)
+    /// <summary>A user's subscriptions (a handful at most), for <see cref="UserSubscriptionsGrain"/>.</summary>
+    public async Task<List<SubscriptionState>> LoadSubscriptionsOfUserAsync(long userId)
     {
         await using var connection = await db.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM users WHERE id = @userId)", new { userId });
+        var rows = await connection.QueryAsync<SubscriptionRow>($"SELECT {SubscriptionRow.Columns} FROM subscriptions WHERE user_id = @userId", new { userId });
+        return rows.Select(r => r.ToState()).ToList();
+    }
+
+    /// <summary>Notes that the user's plan, as of all their subscriptions, was handed to their grain.</summary>
+    public async Task MarkPlanSyncedAsync(long userId, DateTime now)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync("UPDATE subscriptions SET plan_synced_at = @now WHERE user_id = @userId", new { userId, now });
+    }
+
+    /// <summary>Users whose plan was not (yet) handed over: rows from before plans were, or a hand-over that failed.</summary>
+    public async Task<List<long>> UsersWithPlanToSyncAsync(int limit)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var rows = await connection.QueryAsync<long>(
+            "SELECT DISTINCT user_id FROM subscriptions WHERE plan_synced_at IS NULL AND user_id IS NOT NULL LIMIT @limit", new { limit });
+        return rows.AsList();
     }
 
     public async Task<long?> UserOfSubscriptionAsync(string subscriptionId)

@@ -86,7 +86,7 @@ public sealed class SubscriptionGrain(BillingStore store, DomainClock clock, ILo
         _lastEventId = update.EventId;
         if (userId is { } subscriber)
         {
-            await GrainFactory.GetGrain<IUserGrain>(subscriber).SubscriptionChanged(incoming);
+            await GrainFactory.GetGrain<IUserSubscriptionsGrain>(subscriber).Changed(incoming);
             return new SubscriptionApplied(BillingEventOutcomes.Applied, subscriber);
         }
 
@@ -107,8 +107,8 @@ public sealed class SubscriptionGrain(BillingStore store, DomainClock clock, ILo
 
         if (same && current.UserId is { } subscriber)
         {
-            // A redelivery of the applied state, perhaps because telling the user grain failed last time: tell it again.
-            await GrainFactory.GetGrain<IUserGrain>(subscriber).SubscriptionChanged(current);
+            // A redelivery of the applied state, perhaps because telling the user's side failed last time: tell it again.
+            await GrainFactory.GetGrain<IUserSubscriptionsGrain>(subscriber).Changed(current);
         }
 
         var outcome = !same ? BillingEventOutcomes.Stale
@@ -118,5 +118,5 @@ public sealed class SubscriptionGrain(BillingStore store, DomainClock clock, ILo
     }
 
     private async Task<long?> ExistingUserAsync(long? userId) =>
-        userId is { } id && await store.UserExistsAsync(id) ? id : null;
+        userId is { } id && await GrainFactory.GetGrain<IUserGrain>(id).Exists() ? id : null;
 }

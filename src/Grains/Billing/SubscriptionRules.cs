@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using HiveSync.Grains.Interfaces.Auth;
 using HiveSync.Grains.Interfaces.Billing;
 using HiveSync.Grains.Interfaces.Limits;
 
@@ -66,6 +67,26 @@ public static class SubscriptionRules
             .ThenByDescending(s => s.UpdatedAt)
             .ThenByDescending(s => s.TieBreak)
             .FirstOrDefault();
+
+    /// <summary>
+    /// The plan the subscriptions grant from now on, as a timeline: what holds now (from the start of time), then
+    /// one entry at each future <c>ends_at</c> of a cancelled subscription, the only moments the plan changes
+    /// without an event. The user's grain picks the entry in force whenever it answers.
+    /// </summary>
+    public static IReadOnlyList<UserPlan> PlanTimeline(IReadOnlyCollection<SubscriptionState> subscriptions, DateTimeOffset now)
+    {
+        var changes = subscriptions
+            .Where(s => s.Status == SubscriptionStatuses.Cancelled && s.EndsAt > now)
+            .Select(s => s.EndsAt!.Value)
+            .Distinct()
+            .Order();
+        return [PlanAt(subscriptions, now, DateTimeOffset.MinValue), .. changes.Select(at => PlanAt(subscriptions, at, at))];
+    }
+
+    private static UserPlan PlanAt(IReadOnlyCollection<SubscriptionState> subscriptions, DateTimeOffset at, DateTimeOffset from) =>
+        Current(subscriptions, at) is { } s
+            ? new UserPlan(from, EffectiveTier(s, at), ApiStatus(s.Status), s.SubscriptionId, s.RenewsAt, s.EndsAt)
+            : UserPlan.Free with { From = from };
 
     /// <summary>The live subscription a new checkout would duplicate, if any.</summary>
     public static SubscriptionState? Live(IEnumerable<SubscriptionState> subscriptions, DateTimeOffset now) =>
