@@ -2,6 +2,8 @@ using HiveSync.Grains.Audit;
 using HiveSync.Grains.Auth;
 using HiveSync.Grains.Billing;
 using HiveSync.Grains.Platform;
+using HiveSync.Grains.Limits;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
@@ -11,14 +13,16 @@ namespace HiveSync.Grains;
 /// <summary>What the grains need from DI; the silo host and the grain-level tests register it the same way.</summary>
 public static class GrainServices
 {
-    public static IServiceCollection AddHiveSyncGrainServices(this IServiceCollection services, NpgsqlDataSource database)
+    /// <param name="configuration">Where each domain binds its settings; grain tests may pass none (defaults).</param>
+    public static IServiceCollection AddHiveSyncGrainServices(this IServiceCollection services, NpgsqlDataSource database, IConfiguration? configuration = null)
     {
+        configuration ??= new ConfigurationBuilder().Build();
         services.AddSingleton(database);
         services.TryAddSingleton(DomainClock.System);
-        services.AddSingleton<UserStore>();
+        services.AddHiveSyncLimits(configuration);
+        services.AddHiveSyncAuth(configuration);
         services.AddSingleton<AuditLog>();
-        services.AddSingleton<PasswordHashing>();
-        services.AddHiveSyncBilling();
+        services.AddHiveSyncBilling(configuration);
         return services;
     }
 }

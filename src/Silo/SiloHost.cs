@@ -58,7 +58,7 @@ public sealed class SiloHost : IAsyncDisposable
         var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
         var signingKey = string.IsNullOrEmpty(builder.Configuration["Auth:SigningKey"]) ? await SigningKeyStore.GetOrCreateAsync(dataSource) : null;
 
-        builder.Services.AddHiveSyncGrainServices(dataSource);
+        builder.Services.AddHiveSyncGrainServices(dataSource, builder.Configuration);
         builder.Services.AddHostedService<UserChangeListener>();
         builder.Services.AddHiveSyncApi(builder.Configuration);
         if (signingKey is not null)

@@ -30,30 +30,18 @@ public static class HiveSyncApi
     {
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateSettings(ApiOptions.Section);
         services.AddOptions<PaginationOptions>().Bind(configuration.GetSection("Pagination")).ValidateSettings("Pagination");
-        services.AddOptions<TierOptions>().Bind(configuration.GetSection(TierOptions.Section)).ValidateSettings(TierOptions.Section, TierPolicy.Problems);
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section)).ValidateSettings(
             RateLimitOptions.Section,
             o => o.AnonymousPerMinute.Where(l => l.Value <= 0).Select(l => $"RateLimits:AnonymousPerMinute:{l.Key} must be positive (was {l.Value})."));
-        services.AddOptions<LoginGuardOptions>().Bind(configuration.GetSection(LoginGuardOptions.Section)).ValidateSettings(LoginGuardOptions.Section);
-        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateSettings(
-            AuthOptions.Section,
-            o => o.SigningKey is null || IsStrongKey(o.SigningKey) ? [] : ["Auth:SigningKey must be base64 of at least 32 bytes."]);
 
         services.ConfigureHttpJsonOptions(options => ConfigureJson(options.SerializerOptions));
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.TryAddTimeProvider();
         services.AddSingleton<AccessTokens>();
-        services.AddBillingApi(configuration);
         services.AddBearerAuthentication();
         services.AddCookieSessionAuthentication();
         services.AddOpenApi(OpenApiConventions.Configure);
         return services;
-    }
-
-    private static bool IsStrongKey(string base64)
-    {
-        var buffer = new byte[base64.Length];
-        return Convert.TryFromBase64String(base64, buffer, out var length) && length >= 32;
     }
 
     public static void ConfigureJson(JsonSerializerOptions json)

@@ -37,16 +37,6 @@ public static class BillingApi
         return app;
     }
 
-    public static IServiceCollection AddBillingApi(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<BillingOptions>().Bind(configuration.GetSection(BillingOptions.Section))
-            .PostConfigure(o => o.WebhookSecret = configuration[BillingOptions.WebhookSecretVariable] is { Length: > 0 } secret ? secret : null)
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<BillingOptions>, BillingOptionsValidator>();
-        services.AddHostedService<BillingStartupWarnings>();
-        return services;
-    }
-
     public static async Task<Ok<CheckoutResponse>> StartCheckout(StartCheckoutRequest request, ClaimsPrincipal user, HttpContext http, IGrainFactory grains)
     {
         var started = await grains.GetGrain<IBillingAccountGrain>(user.UserId()).StartCheckout(request.Tier, request.BillingCycle, DeviceInfoOf.Request(http));
@@ -89,13 +79,3 @@ public sealed record ChangePlanRequest(
 public sealed record CheckoutResponse(string CheckoutUrl);
 
 public sealed record WebhookAcknowledgement(bool Received);
-
-/// <summary>Start-up validation of <c>Billing</c>, naming every wrong setting.</summary>
-public sealed class BillingOptionsValidator : IValidateOptions<BillingOptions>
-{
-    public ValidateOptionsResult Validate(string? name, BillingOptions options)
-    {
-        var problems = BillingOptions.Problems(options).ToList();
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-    }
-}

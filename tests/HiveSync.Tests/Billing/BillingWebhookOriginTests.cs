@@ -261,7 +261,7 @@ public sealed class BillingOriginSettingsTests
         host.App.Services.GetRequiredService<ILoggerFactory>().AddProvider(captured);
         await host.App.StartAsync();
         await host.App.StopAsync();
-        return captured.Warnings("HiveSync.WebApi.Billing");
+        return captured.Warnings("HiveSync.Grains.Billing");
     }
 
     /// <summary>Keeps every log line of the host it is added to.</summary>

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace HiveSync.WebApi.Billing;
+namespace HiveSync.Grains.Billing;
 
 /// <summary>
 /// Logs, once at start-up, the billing settings that work but weaken the server (<see cref="BillingOptions.Warnings"/>):

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace HiveSync.WebApi.Platform;
+namespace HiveSync.Grains.Interfaces.Platform;
 
 /// <summary>
 /// Start-up validation whose every failure names the wrong setting by its full key (<c>Auth:AccessTokenLifetime</c>),
