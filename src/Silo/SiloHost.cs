@@ -8,6 +8,7 @@ using HiveSync.WebApi;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Npgsql;
+using Orleans.Runtime;
 
 namespace HiveSync.Silo;
 
@@ -39,13 +40,7 @@ public sealed class SiloHost : IAsyncDisposable
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder.Configuration);
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.IncludeScopes = true; // the request id scope appears on every line of a request
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.UseUtcTimestamp = true;
-        });
+        builder.AddHiveSyncConsoleLogging();
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
@@ -53,7 +48,7 @@ public sealed class SiloHost : IAsyncDisposable
 
         builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
-        using var bootLogging = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true));
+        using var bootLogging = ConsoleLogging.CreateBootLogging(builder.Configuration);
         var database = await DatabaseBootstrap.PrepareAsync(builder.Configuration, bootLogging.CreateLogger("HiveSync.Database"));
         var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
         var signingKey = string.IsNullOrEmpty(builder.Configuration["Auth:SigningKey"]) ? await SigningKeyStore.GetOrCreateAsync(dataSource) : null;
@@ -74,6 +69,7 @@ public sealed class SiloHost : IAsyncDisposable
         app.MapHiveSyncApi();
         app.MapHiveSyncHealthChecks();
         app.Lifetime.ApplicationStarted.Register(() => PrintAddresses(app));
+        LogLifetime(app);
         return new SiloHost(app, database.Embedded, dataSource);
     }
 
@@ -85,6 +81,17 @@ public sealed class SiloHost : IAsyncDisposable
         {
             await _postgres.DisposeAsync();
         }
+    }
+
+    // The framework's own start and stop lines are below the default level (ConsoleLogging): these say it instead.
+    private static void LogLifetime(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("HiveSync.Silo");
+        var silo = app.Services.GetRequiredService<ILocalSiloDetails>();
+        app.Lifetime.ApplicationStarted.Register(() => logger.LogInformation(
+            "Silo {Silo} is a member of cluster {ClusterId} ({Environment})", silo.SiloAddress, silo.ClusterId, app.Environment.EnvironmentName));
+        app.Lifetime.ApplicationStopping.Register(() => logger.LogInformation("Stopping: finishing the requests in flight, then leaving the cluster"));
+        app.Lifetime.ApplicationStopped.Register(() => logger.LogInformation("Stopped"));
     }
 
     private static void PrintAddresses(WebApplication app)

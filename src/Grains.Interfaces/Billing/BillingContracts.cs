@@ -9,8 +9,6 @@ public static class BillingPlans
     public const string Yearly = "yearly";
 
     public static IReadOnlyList<string> Cycles { get; } = [Monthly, Yearly];
-
-    public static bool IsPaidTier(string? tier) => tier is Tiers.Pro or Tiers.Premium;
 }
 
 /// <summary>The tiers that can be bought.</summary>

@@ -93,7 +93,7 @@ public sealed class BillingOptions
             }
         }
 
-        return RetiredVariants.TryGetValue(variantId.ToString(CultureInfo.InvariantCulture), out var retired) && BillingPlans.IsPaidTier(retired)
+        return RetiredVariants.TryGetValue(variantId.ToString(CultureInfo.InvariantCulture), out var retired) && Tiers.IsPaid(retired)
             ? (retired, null)
             : (null, null);
     }
@@ -139,7 +139,7 @@ public sealed class BillingOptions
 
         foreach (var (key, tier) in o.RetiredVariants)
         {
-            if (!long.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id <= 0 || configured.Contains(id) || !BillingPlans.IsPaidTier(tier))
+            if (!long.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id <= 0 || configured.Contains(id) || !Tiers.IsPaid(tier))
             {
                 yield return $"Billing:RetiredVariants:{key} must map a positive variant id that is not on sale to 'pro' or 'premium'.";
             }

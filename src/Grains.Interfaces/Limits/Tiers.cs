@@ -1,6 +1,6 @@
 namespace HiveSync.Grains.Interfaces.Limits;
 
-/// <summary>The paid tiers, cheapest first: a higher tier never allows less than a lower one.</summary>
+/// <summary>The tiers, cheapest first: a higher tier never allows less than a lower one.</summary>
 public static class Tiers
 {
     public const string Free = "free";
@@ -9,5 +9,6 @@ public static class Tiers
 
     public static IReadOnlyList<string> Ordered { get; } = [Free, Pro, Premium];
 
-    public static bool IsPaid(string tier) => tier is Pro or Premium;
+    /// <summary>Whether the tier is one that can be bought (anything else, or none, is not).</summary>
+    public static bool IsPaid(string? tier) => tier is Pro or Premium;
 }

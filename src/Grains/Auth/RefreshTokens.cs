@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -10,7 +11,7 @@ public static class RefreshTokens
 
     public static (string Token, byte[] Hash) Create()
     {
-        var token = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var token = Prefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         return (token, Hash(token));
     }
 
@@ -19,7 +20,4 @@ public static class RefreshTokens
     /// <summary>Cheap shape check so garbage never reaches the database.</summary>
     public static bool LooksValid(string? token) =>
         token is { Length: 47 } && token.StartsWith(Prefix, StringComparison.Ordinal) && token.Skip(Prefix.Length).All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
-
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

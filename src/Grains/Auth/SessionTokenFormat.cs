@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -20,7 +21,7 @@ public static class SessionTokenFormat
 
     public static (string Token, string GrainKey) Create()
     {
-        var token = Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var token = Prefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         return (token, GrainKeyOf(token));
     }
 

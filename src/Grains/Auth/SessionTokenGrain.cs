@@ -64,7 +64,7 @@ public sealed class SessionTokenGrain(
         await token.WriteOrRestoreAsync(new SessionTokenState { UserId = userId, IssuingSessionId = issuingSessionId, IssuedAt = now, ExpiresAt = now + lifetime }, this);
         ArmExpiryTimer();
         await audit.WriteAsync(new AuditEntry(AuditActions.SessionTokenIssued, userId, device, "session", issuingSessionId.ToString()));
-        return Utc(token.State.ExpiresAt);
+        return token.State.ExpiresAt.AsUtc();
     }
 
     public async Task<SessionTokenRedemption> Redeem()
@@ -142,6 +142,4 @@ public sealed class SessionTokenGrain(
             KeepAlive = true,
         });
     }
-
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }

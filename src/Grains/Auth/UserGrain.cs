@@ -90,7 +90,7 @@ public sealed class UserGrain(
         }
 
         _sessions[sessionId] = renewed;
-        return new IssuedSession(ToAccount(user), sessionId, token, Utc(renewed.ExpiresAt));
+        return new IssuedSession(ToAccount(user), sessionId, token, renewed.ExpiresAt.AsUtc());
     }
 
     public async Task<SessionCheck> CheckSession(Guid sessionId, DeviceInfo device)
@@ -140,7 +140,7 @@ public sealed class UserGrain(
         await store.CreateCookieSessionAsync(session);
         Remember(session);
         await audit.WriteAsync(new AuditEntry(AuditActions.SessionTokenExchanged, _user.Id, device, "session", session.Id.ToString(), new { kind = "cookie", issuing_session_id = issuingSessionId }));
-        return new IssuedCookieSession(ToAccount(_user), session.Id, Utc(session.ExpiresAt));
+        return new IssuedCookieSession(ToAccount(_user), session.Id, session.ExpiresAt.AsUtc());
     }
 
     public async Task EndSession(Guid sessionId, SessionEndReason reason, DeviceInfo actor)
@@ -164,7 +164,7 @@ public sealed class UserGrain(
             .Where(s => s.ExpiresAt > now)
             .OrderByDescending(s => s.LastSeenAt)
             .ThenBy(s => s.Id)
-            .Select(s => new DeviceSessionView(s.Id, s.DeviceName, s.UserAgent, s.IpAddress, Utc(s.CreatedAt), Utc(s.LastSeenAt), Utc(s.ExpiresAt)))
+            .Select(s => new DeviceSessionView(s.Id, s.DeviceName, s.UserAgent, s.IpAddress, s.CreatedAt.AsUtc(), s.LastSeenAt.AsUtc(), s.ExpiresAt.AsUtc()))
             .ToList();
         return Task.FromResult(views);
     }
@@ -231,7 +231,7 @@ public sealed class UserGrain(
         var (token, hash) = RefreshTokens.Create();
         await store.CreateSessionAsync(session, hash);
         Remember(session);
-        return new IssuedSession(ToAccount(user), session.Id, token, Utc(session.ExpiresAt));
+        return new IssuedSession(ToAccount(user), session.Id, token, session.ExpiresAt.AsUtc());
     }
 
     /// <summary>A new session row for this device, after making room for it under the per-user limit.</summary>
@@ -305,8 +305,6 @@ public sealed class UserGrain(
 
     private UserRow RequireUser() => _user ?? throw new DomainException(ErrorCodes.UserNotFound, "This user does not exist.");
 
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
-
     // The tier comes only from the plan billing handed over (none: free), evaluated now: each entry of the timeline
     // takes over at its time, so a cancelled subscription lapsing at its ends_at needs no event.
     private UserAccount ToAccount(UserRow user)
@@ -316,5 +314,5 @@ public sealed class UserGrain(
     }
 
     private UserProfile ToProfile(UserRow user) => new(
-        user.Id, user.Email, user.DisplayName, user.AvatarUrl, user.Preferences, user.Role, user.EmailVerified, ToAccount(user).Tier, Utc(user.CreatedAt), Utc(user.UpdatedAt));
+        user.Id, user.Email, user.DisplayName, user.AvatarUrl, user.Preferences, user.Role, user.EmailVerified, ToAccount(user).Tier, user.CreatedAt.AsUtc(), user.UpdatedAt.AsUtc());
 }

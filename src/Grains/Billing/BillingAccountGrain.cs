@@ -2,6 +2,7 @@ using System.Globalization;
 using HiveSync.Grains.Audit;
 using HiveSync.Grains.Interfaces.Auth;
 using HiveSync.Grains.Interfaces.Billing;
+using HiveSync.Grains.Interfaces.Limits;
 using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.Grains.Platform;
 using Microsoft.Extensions.Options;
@@ -80,7 +81,7 @@ public sealed class BillingAccountGrain(LemonSqueezyApi lemonSqueezy, AuditLog a
     private static (string Tier, string BillingCycle) ValidatePlan(string? tier, string? billingCycle)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!BillingPlans.IsPaidTier(tier))
+        if (!Tiers.IsPaid(tier))
         {
             errors["tier"] = ["Must be 'pro' or 'premium'."];
         }

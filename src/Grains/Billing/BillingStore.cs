@@ -1,6 +1,7 @@
 using Dapper;
 using HiveSync.Grains.Audit;
 using HiveSync.Grains.Interfaces.Billing;
+using HiveSync.Grains.Platform;
 using Npgsql;
 
 namespace HiveSync.Grains.Billing;
@@ -51,12 +52,8 @@ public sealed class SubscriptionRow
         "id, user_id, variant_id, tier, billing_cycle, status, cancelled, renews_at, ends_at, trial_ends_at, provider_updated_at, tie_break, store_id, customer_id, product_id, test_mode, provider_created_at, last_event_id";
 
     public SubscriptionState ToState() => new(
-        Id, UserId, VariantId, Tier, BillingCycle, Status, Cancelled, Utc(RenewsAt), Utc(EndsAt), Utc(TrialEndsAt), Utc(ProviderUpdatedAt),
-        TieBreak, StoreId, CustomerId, ProductId, TestMode, Utc(ProviderCreatedAt));
-
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
-
-    private static DateTimeOffset? Utc(DateTime? value) => value is { } v ? Utc(v) : null;
+        Id, UserId, VariantId, Tier, BillingCycle, Status, Cancelled, RenewsAt.AsUtc(), EndsAt.AsUtc(), TrialEndsAt.AsUtc(), ProviderUpdatedAt.AsUtc(),
+        TieBreak, StoreId, CustomerId, ProductId, TestMode, ProviderCreatedAt.AsUtc());
 }
 
 /// <summary>SQL for subscriptions and billing events. Only the billing grains write through it.</summary>

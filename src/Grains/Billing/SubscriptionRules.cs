@@ -21,7 +21,7 @@ public static class SubscriptionRules
     /// </summary>
     public static string EffectiveTier(SubscriptionState s, DateTimeOffset now)
     {
-        if (!BillingPlans.IsPaidTier(s.Tier))
+        if (!Tiers.IsPaid(s.Tier))
         {
             return Tiers.Free;
         }

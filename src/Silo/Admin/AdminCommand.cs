@@ -28,7 +28,7 @@ public static class AdminCommand
         }
 
         var configuration = Host.CreateApplicationBuilder(settings).Configuration;
-        using var logging = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true));
+        using var logging = ConsoleLogging.CreateBootLogging(configuration);
         var database = await DatabaseBootstrap.PrepareAsync(configuration, logging.CreateLogger("HiveSync.Database"));
         try
         {

@@ -86,14 +86,14 @@ public static class AuthApi
     /// <summary>A one-time login link for the web frontend (the spec's shape: <c>{ "url" }</c>, not wrapped).</summary>
     public static async Task<Ok<SessionTokenResponse>> CreateSessionToken(ClaimsPrincipal user, HttpContext http, [AsParameters] SessionTokenServices services)
     {
-        var issued = await services.Tokens.Issue(user.UserId(), user.SessionId(), DeviceInfoOf.Request(http));
+        var issued = await services.TokenExchange.Issue(user.UserId(), user.SessionId(), DeviceInfoOf.Request(http));
         return TypedResults.Ok(new SessionTokenResponse(services.LoginUrl(issued.Token)));
     }
 
     /// <summary>Redeems a login link once: a cookie session and its CSRF cookie, and the user (the spec's shape).</summary>
     public static async Task<Ok<SessionExchangeResponse>> ExchangeSessionToken(SessionExchangeRequest request, HttpContext http, [AsParameters] SessionTokenServices services)
     {
-        var session = await services.Tokens.Exchange(request.Token ?? "", DeviceInfoOf.Request(http));
+        var session = await services.TokenExchange.Exchange(request.Token ?? "", DeviceInfoOf.Request(http));
         services.Cookies.Append(http, session);
         return TypedResults.Ok(new SessionExchangeResponse("success", UserResponse.From(session.User)));
     }

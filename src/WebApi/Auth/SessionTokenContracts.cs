@@ -13,7 +13,7 @@ public sealed record SessionExchangeResponse(string Status, UserResponse User);
 
 public sealed record SessionTokenServices(IGrainFactory Grains, SessionCookies Cookies, IOptions<AuthOptions> Options)
 {
-    public ISessionTokensGrain Tokens => Grains.GetGrain<ISessionTokensGrain>(0);
+    public ISessionTokenExchangeGrain TokenExchange => Grains.GetGrain<ISessionTokenExchangeGrain>(0);
 
     /// <summary>The web frontend's page that exchanges the token (base64url, so it needs no escaping).</summary>
     public string LoginUrl(string token) => $"{Options.Value.WebBaseUrl.TrimEnd('/')}/login/session/{token}";

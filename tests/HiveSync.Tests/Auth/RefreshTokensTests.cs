@@ -14,6 +14,7 @@ public sealed class RefreshTokensTests
         Assert.StartsWith("hsr_", token, StringComparison.Ordinal);
         Assert.Equal(47, token.Length);
         Assert.Matches("^hsr_[A-Za-z0-9_-]{43}$", token);
+        Assert.Equal(32, System.Buffers.Text.Base64Url.DecodeFromChars(token.AsSpan(4)).Length);
         Assert.True(RefreshTokens.LooksValid(token));
     }
 

@@ -15,7 +15,7 @@ using Orleans.TestingHost;
 namespace HiveSync.Tests.Platform;
 
 // Tests for migration 0001_orleans.sql against the Orleans 10.4.2 ADO.NET contract
-// (shared/notes/orleans-adonet-contract.md, checklist in section 9).
+// (docs/orleans-adonet.md; its last section lists what these tests check).
 //
 // Most tests run the stored query texts the way the providers do: the text is read from orleansquery by key and run
 // on a fresh connection with parameters added by bare name and the providers' DbTypes; the rows of every result set

@@ -5,11 +5,11 @@ using Orleans.Concurrency;
 namespace HiveSync.Grains.Auth;
 
 /// <summary>
-/// Entry points of one-time login tokens. Stateless, so every silo runs it locally; the token's own grain
-/// decides redemption, the user's grain opens the session.
+/// Issues one-time login tokens and exchanges them for cookie sessions. Stateless, so every silo runs it locally;
+/// the token's own grain decides redemption, the user's grain opens the session.
 /// </summary>
 [StatelessWorker]
-public sealed class SessionTokensGrain : Grain, ISessionTokensGrain
+public sealed class SessionTokenExchangeGrain : Grain, ISessionTokenExchangeGrain
 {
     public async Task<IssuedSessionToken> Issue(long userId, Guid issuingSessionId, DeviceInfo device)
     {

@@ -1,11 +1,11 @@
 namespace HiveSync.Grains.Interfaces.Auth;
 
 /// <summary>
-/// The entry points of one-time login tokens (a stateless worker, like <see cref="IAccountsGrain"/>): they start
-/// from a user's session or from a token, and hand over to the token's <see cref="ISessionTokenGrain"/> and the
-/// user's <see cref="IUserGrain"/>.
+/// Where one-time login tokens are issued and exchanged for cookie sessions (a stateless worker, like
+/// <see cref="IAccountsGrain"/>): it starts from a user's session or from a token, and hands over to the token's
+/// own <see cref="ISessionTokenGrain"/> and the user's <see cref="IUserGrain"/>.
 /// </summary>
-public interface ISessionTokensGrain : IGrainWithIntegerKey
+public interface ISessionTokenExchangeGrain : IGrainWithIntegerKey
 {
     /// <summary>Creates a one-time token for the user of a live session (the mobile or desktop client).</summary>
     Task<IssuedSessionToken> Issue(long userId, Guid issuingSessionId, DeviceInfo device);
