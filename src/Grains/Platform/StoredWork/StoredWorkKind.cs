@@ -13,7 +13,7 @@ namespace HiveSync.Grains.Platform.StoredWork;
 /// </summary>
 public abstract class StoredWorkKind(StoredWorkTable table, DomainClock clock, ILogger logger)
 {
-    /// <summary>What an item is, for logs: "billing event".</summary>
+    /// <summary>What an item is, for logs: "Billing event".</summary>
     public abstract string Name { get; }
 
     public StoredWorkTable Table => table;
@@ -45,12 +45,24 @@ public abstract class StoredWorkKind(StoredWorkTable table, DomainClock clock, I
 
     /// <summary>
     /// Applies a stored item in the caller's turn (right after storing it, or when it is delivered again). False when it is
-    /// done already or another attempt holds it. Never throws for a failed apply: the failure is recorded for a retry.
+    /// done already, another attempt holds it, or it could not be claimed. Never throws: the item is stored, so whatever
+    /// fails here is left to the retry reminder.
     /// </summary>
     public async Task<bool> ApplyNowAsync(long id)
     {
-        var now = clock.UtcNow;
-        if (await table.ClaimAsync(id, now, now + Lease) is not { } claim)
+        StoredWorkClaim? claim;
+        try
+        {
+            var now = clock.UtcNow;
+            claim = await table.ClaimAsync(id, now, now + Lease);
+        }
+        catch (Exception error)
+        {
+            logger.LogWarning(error, "{Kind} {Id} could not be claimed; the retry reminder will come back to it", Name, id);
+            return false;
+        }
+
+        if (claim is null)
         {
             return false;
         }
