@@ -3,7 +3,6 @@ using HiveSync.Grains.Audit;
 using HiveSync.Grains.Interfaces.Billing;
 using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.Grains.Platform;
-using HiveSync.Grains.Platform.StoredWork;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

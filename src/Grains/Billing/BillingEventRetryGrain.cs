@@ -1,5 +1,5 @@
 using HiveSync.Grains.Interfaces.Billing;
-using HiveSync.Grains.Platform.StoredWork;
+using HiveSync.Grains.Platform;
 
 namespace HiveSync.Grains.Billing;
 

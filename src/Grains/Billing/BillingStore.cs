@@ -1,7 +1,7 @@
 using Dapper;
 using HiveSync.Grains.Audit;
 using HiveSync.Grains.Interfaces.Billing;
-using HiveSync.Grains.Platform.StoredWork;
+using HiveSync.Grains.Platform;
 using Npgsql;
 
 namespace HiveSync.Grains.Billing;

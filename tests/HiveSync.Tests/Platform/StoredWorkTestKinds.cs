@@ -5,7 +5,6 @@ using HiveSync.Grains;
 using HiveSync.Grains.Audit;
 using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.Grains.Platform;
-using HiveSync.Grains.Platform.StoredWork;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;

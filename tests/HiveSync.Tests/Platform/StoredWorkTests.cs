@@ -1,5 +1,5 @@
 using HiveSync.Grains.Interfaces.Platform;
-using HiveSync.Grains.Platform.StoredWork;
+using HiveSync.Grains.Platform;
 
 namespace HiveSync.Tests.Platform;
 

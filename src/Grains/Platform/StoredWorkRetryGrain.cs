@@ -1,6 +1,6 @@
 using HiveSync.Grains.Interfaces.Platform;
 
-namespace HiveSync.Grains.Platform.StoredWork;
+namespace HiveSync.Grains.Platform;
 
 /// <summary>
 /// The retry grain of one kind (key 0): a reminder ticks every <see cref="StoredWorkOptions.RetryPeriod"/> and applies

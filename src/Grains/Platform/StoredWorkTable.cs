@@ -2,7 +2,7 @@ using Dapper;
 using HiveSync.Grains.Audit;
 using Npgsql;
 
-namespace HiveSync.Grains.Platform.StoredWork;
+namespace HiveSync.Grains.Platform;
 
 /// <summary>
 /// One attempt's hold on an item: <see cref="Attempt"/> is the item's attempt count after the claim, and fences every

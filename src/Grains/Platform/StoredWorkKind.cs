@@ -2,7 +2,7 @@ using HiveSync.Grains.Audit;
 using HiveSync.Grains.Interfaces.Platform;
 using Microsoft.Extensions.Logging;
 
-namespace HiveSync.Grains.Platform.StoredWork;
+namespace HiveSync.Grains.Platform;
 
 /// <summary>
 /// One kind of stored work: store first, apply, retry on a reminder (docs/architecture.md, "Stored work"). A domain
