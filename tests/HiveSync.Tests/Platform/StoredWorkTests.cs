@@ -1,3 +1,4 @@
+using HiveSync.Grains.Interfaces.Billing;
 using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.Grains.Platform;
 
@@ -303,7 +304,7 @@ public sealed class StoredWorkOptionsTests
     [Fact]
     public void Billing_keeps_its_own_setting_names()
     {
-        var problem = Assert.Single(Grains.Interfaces.Billing.BillingOptions.Problems(new Grains.Interfaces.Billing.BillingOptions { EventMaxAttempts = 0 }));
+        var problem = Assert.Single(BillingOptions.Problems(new BillingOptions { EventMaxAttempts = 0 }));
         Assert.Equal("Billing:EventMaxAttempts must be from 1 to 1000.", problem);
     }
 }
