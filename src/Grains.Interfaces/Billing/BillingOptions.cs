@@ -1,5 +1,6 @@
 using System.Globalization;
 using HiveSync.Grains.Interfaces.Limits;
+using HiveSync.Grains.Interfaces.Platform;
 
 namespace HiveSync.Grains.Interfaces.Billing;
 
@@ -71,6 +72,20 @@ public sealed class BillingOptions
 
     /// <summary>Events retried per reminder tick.</summary>
     public int EventRetryBatchSize { get; set; } = 100;
+
+    /// <summary>The <c>Event*</c> settings above as the stored-work options of billing events.</summary>
+    public StoredWorkOptions EventWork => new()
+    {
+        RetryDelay = EventRetryDelay,
+        RetryMaxDelay = EventRetryMaxDelay,
+        MaxAttempts = EventMaxAttempts,
+        RetryPeriod = EventRetryPeriod,
+        RetryBatchSize = EventRetryBatchSize,
+    };
+
+    /// <summary>The names of those settings, older than the stored-work piece and kept for existing configurations.</summary>
+    public static readonly StoredWorkSettings EventWorkSettings = new(
+        "Billing:EventRetryDelay", "Billing:EventRetryMaxDelay", "Billing:EventMaxAttempts", "Billing:EventRetryPeriod", "Billing:EventRetryBatchSize");
 
     /// <summary>Checkout needs the API key, the store and all four variants.</summary>
     public bool CheckoutConfigured =>
@@ -160,24 +175,9 @@ public sealed class BillingOptions
             yield return "Billing:CheckoutLifetime must be from 5 minutes to 7 days.";
         }
 
-        if (o.EventRetryDelay < TimeSpan.Zero || o.EventRetryMaxDelay < o.EventRetryDelay || o.EventRetryMaxDelay > TimeSpan.FromDays(1))
+        foreach (var problem in StoredWorkOptions.Problems(o.EventWork, EventWorkSettings))
         {
-            yield return "Billing:EventRetryDelay must be 0 or more and Billing:EventRetryMaxDelay from it to 1 day.";
-        }
-
-        if (o.EventMaxAttempts is < 1 or > 1000)
-        {
-            yield return "Billing:EventMaxAttempts must be from 1 to 1000.";
-        }
-
-        if (o.EventRetryPeriod < TimeSpan.FromMinutes(1) || o.EventRetryPeriod > TimeSpan.FromHours(1))
-        {
-            yield return "Billing:EventRetryPeriod must be from 1 minute to 1 hour.";
-        }
-
-        if (o.EventRetryBatchSize is < 1 or > 10_000)
-        {
-            yield return "Billing:EventRetryBatchSize must be from 1 to 10000.";
+            yield return problem;
         }
     }
 

@@ -1,5 +1,5 @@
 using HiveSync.Grains.Interfaces.Auth;
-using Orleans.Concurrency;
+using HiveSync.Grains.Interfaces.Platform;
 
 namespace HiveSync.Grains.Interfaces.Billing;
 
@@ -21,7 +21,7 @@ public interface IBillingAccountGrain : IGrainWithIntegerKey
 
 /// <summary>
 /// The LemonSqueezy webhook's receiver (a stateless worker): verifies the signature over the raw body, stores the
-/// event before anything else, then applies it. Failures of the apply step are retried later, never lost.
+/// event before anything else, then applies it (stored work). Failures of the apply step are retried later, never lost.
 /// </summary>
 public interface IBillingWebhookGrain : IGrainWithIntegerKey
 {
@@ -39,15 +39,9 @@ public interface ISubscriptionGrain : IGrainWithStringKey
 }
 
 /// <summary>
-/// Retries stored webhook events whose processing failed (key 0): a reminder that survives silo restarts looks
-/// for due events every <c>Billing:EventRetryPeriod</c>.
+/// The retry grain of stored webhook events (key 0; see <see cref="IStoredWorkRetryGrain"/>): a reminder that
+/// survives silo restarts applies due events every <c>Billing:EventRetryPeriod</c>.
 /// </summary>
-public interface IBillingEventRetryGrain : IGrainWithIntegerKey
+public interface IBillingEventRetryGrain : IStoredWorkRetryGrain
 {
-    /// <summary>Makes sure the reminder exists. Called before an event is stored, so no stored event is left behind.</summary>
-    [AlwaysInterleave]
-    Task EnsureScheduled();
-
-    /// <summary>Processes the events due for another attempt; returns how many were attempted.</summary>
-    Task<int> RetryDue();
 }

@@ -6,9 +6,6 @@ using Npgsql;
 
 namespace HiveSync.Grains.Billing;
 
-/// <summary>A stored webhook event due for processing.</summary>
-public sealed record StoredBillingEvent(long Id, byte[] Body, int Attempts);
-
 /// <summary>A row of <c>subscriptions</c>.</summary>
 public sealed class SubscriptionRow
 {
@@ -59,92 +56,53 @@ public sealed class SubscriptionRow
 /// <summary>SQL for subscriptions and billing events. Only the billing grains write through it.</summary>
 public sealed class BillingStore(NpgsqlDataSource db)
 {
-    private const int MaxErrorLength = 500;
-
     static BillingStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
+    /// <summary><c>billing_events</c> as stored work: claims, retries and give-ups (see <see cref="BillingEventProcessor"/>).</summary>
+    public StoredWorkTable Events { get; } = new(db, "billing_events");
+
     /// <summary>
-    /// Stores a verified event, or finds the row of an identical earlier delivery. Returns the event and whether it
-    /// was already processed.
+    /// Stores a verified event, due at once, or finds the row of an identical earlier delivery; returns its id.
     /// </summary>
-    public async Task<(StoredBillingEvent Event, bool Processed)> InsertEventAsync(DateTime receivedAt, string? eventName, byte[] bodySha256, byte[] body, DateTime nextAttemptAt)
+    public async Task<long> InsertEventAsync(DateTime receivedAt, string? eventName, byte[] bodySha256, byte[] body)
     {
         await using var connection = await db.OpenConnectionAsync();
         var inserted = await connection.ExecuteScalarAsync<long?>(
             """
             INSERT INTO billing_events (received_at, event_name, body_sha256, body, next_attempt_at)
-            VALUES (@receivedAt, @eventName, @bodySha256, @body, @nextAttemptAt)
+            VALUES (@receivedAt, @eventName, @bodySha256, @body, @receivedAt)
             ON CONFLICT (body_sha256) DO NOTHING
             RETURNING id
             """,
-            new { receivedAt, eventName, bodySha256, body, nextAttemptAt });
-        if (inserted is { } id)
-        {
-            return (new StoredBillingEvent(id, body, 0), false);
-        }
+            new { receivedAt, eventName, bodySha256, body });
 
         // A separate statement: the conflicting row may have been committed after the insert's snapshot was taken.
-        var existing = await connection.QuerySingleAsync<(long Id, int Attempts, bool Processed)>(
-            "SELECT id, attempts, processed_at IS NOT NULL FROM billing_events WHERE body_sha256 = @bodySha256",
-            new { bodySha256 });
-        return (new StoredBillingEvent(existing.Id, body, existing.Attempts), existing.Processed);
+        return inserted ?? await connection.QuerySingleAsync<long>("SELECT id FROM billing_events WHERE body_sha256 = @bodySha256", new { bodySha256 });
+    }
+
+    public async Task<byte[]> EventBodyAsync(long eventId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.QuerySingleAsync<byte[]>("SELECT body FROM billing_events WHERE id = @eventId", new { eventId });
     }
 
     /// <summary>
-    /// Records the outcome; the first attempt to finish wins (a racing retry changes nothing). An audit entry given
-    /// is written in the same transaction, by the winning attempt only, so an event is audited once.
+    /// Records the outcome of the attempt that holds <paramref name="claim"/>; an attempt that lost its claim changes
+    /// nothing. An audit entry given is written in the same transaction, by the winning attempt only, so an event is
+    /// audited once.
     /// </summary>
-    public async Task MarkProcessedAsync(long eventId, DateTime now, string outcome, string? eventName, string? subscriptionId, long? userId, AuditEntry? audit = null)
-    {
-        await using var connection = await db.OpenConnectionAsync();
-        await using var tx = await connection.BeginTransactionAsync();
-        var marked = await connection.ExecuteAsync(
-            """
-            UPDATE billing_events
-            SET processed_at = @now, outcome = @outcome, event_name = COALESCE(@eventName, event_name),
-                subscription_id = @subscriptionId, user_id = @userId, attempts = attempts + 1
-            WHERE id = @eventId AND processed_at IS NULL
-            """,
-            new { eventId, now, outcome, eventName, subscriptionId, userId },
-            tx);
-        if (marked == 1 && audit is not null)
+    public Task<bool> MarkProcessedAsync(StoredWorkClaim claim, DateTime now, string outcome, string? eventName, string? subscriptionId, long? userId, AuditEntry? audit = null) =>
+        Events.MarkDoneAsync(claim, now, outcome, async (connection, tx) =>
         {
-            await AuditLog.WriteAsync(audit, connection, tx);
-        }
-
-        await tx.CommitAsync();
-    }
-
-    /// <summary>Counts a failed attempt and when the next is due; returns the attempts so far (null: already processed).</summary>
-    public async Task<int?> RecordFailedAttemptAsync(long eventId, DateTime nextAttemptAt, string error)
-    {
-        await using var connection = await db.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<int?>(
-            """
-            UPDATE billing_events SET attempts = attempts + 1, next_attempt_at = @nextAttemptAt, last_error = @error
-            WHERE id = @eventId AND processed_at IS NULL
-            RETURNING attempts
-            """,
-            new { eventId, nextAttemptAt, error = error.Length > MaxErrorLength ? error[..MaxErrorLength] : error });
-    }
-
-    public async Task MarkFailedAsync(long eventId, DateTime now)
-    {
-        await using var connection = await db.OpenConnectionAsync();
-        await connection.ExecuteAsync(
-            "UPDATE billing_events SET processed_at = @now, outcome = 'failed' WHERE id = @eventId AND processed_at IS NULL",
-            new { eventId, now });
-    }
-
-    /// <summary>Unprocessed events whose next attempt is due, oldest first.</summary>
-    public async Task<List<StoredBillingEvent>> DueEventsAsync(DateTime now, int limit)
-    {
-        await using var connection = await db.OpenConnectionAsync();
-        var rows = await connection.QueryAsync<(long Id, byte[] Body, int Attempts)>(
-            "SELECT id, body, attempts FROM billing_events WHERE processed_at IS NULL AND next_attempt_at <= @now ORDER BY id LIMIT @limit",
-            new { now, limit });
-        return rows.Select(r => new StoredBillingEvent(r.Id, r.Body, r.Attempts)).ToList();
-    }
+            await connection.ExecuteAsync(
+                "UPDATE billing_events SET event_name = COALESCE(@eventName, event_name), subscription_id = @subscriptionId, user_id = @userId WHERE id = @Id",
+                new { claim.Id, eventName, subscriptionId, userId },
+                tx);
+            if (audit is not null)
+            {
+                await AuditLog.WriteAsync(audit, connection, tx);
+            }
+        });
 
     public async Task<(SubscriptionState State, long? LastEventId)?> LoadSubscriptionAsync(string subscriptionId)
     {

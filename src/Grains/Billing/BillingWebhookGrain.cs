@@ -9,8 +9,9 @@ namespace HiveSync.Grains.Billing;
 
 /// <summary>
 /// Receives LemonSqueezy webhook deliveries on whichever silo the request reached. Order of work: verify the
-/// signature (nothing is stored for a bad one), make sure the retry reminder exists, store the event, apply it.
-/// A failure to apply leaves the stored event due for the reminder; the delivery is still answered 200.
+/// signature (nothing is stored for a bad one), make sure the retry reminder exists, store the event, apply it in this
+/// turn (stored work: <see cref="BillingEventProcessor"/>). A failure to apply leaves the stored event due for the
+/// reminder; the delivery is still answered 200.
 /// </summary>
 [StatelessWorker]
 public sealed class BillingWebhookGrain(
@@ -38,16 +39,12 @@ public sealed class BillingWebhookGrain(
         }
 
         // Before storing: once an event is stored, something must come back to it even if this silo dies now.
-        await GrainFactory.GetGrain<IBillingEventRetryGrain>(0).EnsureScheduled();
+        await processor.EnsureScheduledAsync();
 
-        var now = clock.UtcNow;
         var eventName = delivery.EventNameHeader is { Length: > 0 and <= MaxEventNameLength } header ? header : null;
-        var (stored, processed) = await store.InsertEventAsync(now, eventName, SHA256.HashData(delivery.Body), delivery.Body, now + o.EventRetryDelay);
-        if (!processed)
-        {
-            await processor.ProcessAsync(stored);
-        }
+        var eventId = await store.InsertEventAsync(clock.UtcNow, eventName, SHA256.HashData(delivery.Body), delivery.Body);
+        await processor.ApplyNowAsync(eventId); // a redelivery of a pending event is applied now too; one done is left alone
 
-        return new WebhookReceipt(WebhookVerdict.Accepted, stored.Id);
+        return new WebhookReceipt(WebhookVerdict.Accepted, eventId);
     }
 }
