@@ -44,6 +44,12 @@ public static class OrleansHosting
             o.Invariant = Invariant;
             o.ConnectionString = connectionString;
         });
+        AddGrainStorageAndReminders(silo, connectionString);
+    }
+
+    /// <summary>The grain-storage providers and the reminder service; the grain tests' cluster registers them through here too.</summary>
+    public static void AddGrainStorageAndReminders(ISiloBuilder silo, string connectionString)
+    {
         silo.AddAdoNetGrainStorageAsDefault(o =>
         {
             o.Invariant = Invariant;

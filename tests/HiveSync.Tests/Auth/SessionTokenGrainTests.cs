@@ -1,68 +1,22 @@
 using System.Security.Cryptography;
-using HiveSync.Grains;
 using HiveSync.Grains.Interfaces.Auth;
 using HiveSync.Grains.Interfaces.Platform;
-using HiveSync.Grains.Platform;
 using HiveSync.Tests.Platform;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
-using Npgsql;
-using Orleans.TestingHost;
 using static HiveSync.Tests.Auth.SessionTokenTestKit;
 
 namespace HiveSync.Tests.Auth;
 
 /// <summary>
-/// The real <c>SessionTokenGrain</c> with its real storage (ADO.NET, rows deleted on clear) and reminders on a fresh
-/// PostgreSQL database, with domain time under test control: a token expires when the test moves the domain clock,
-/// never because the machine was slow. Its clean-up timer runs on real time (one second here) but only deletes once
-/// domain time says the token has expired.
+/// The real <c>SessionTokenGrain</c> with its real storage (ADO.NET, rows deleted on clear) and reminders: a token
+/// expires when the test moves the domain clock, never because the machine was slow. Its clean-up timer runs on
+/// real time (one second here) but only deletes once domain time says the token has expired.
 /// </summary>
-public sealed class SessionTokenGrainCluster : IAsyncLifetime
+public sealed class SessionTokenGrainCluster : GrainTestCluster
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(1);
 
-    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
-
-    public InProcessTestCluster Cluster { get; private set; } = null!;
-
-    public string ConnectionString { get; private set; } = "";
-
-    private NpgsqlDataSource Database { get; set; } = null!;
-
-    public IGrainFactory Grains => Cluster.Client;
-
-    public async Task InitializeAsync()
-    {
-        ConnectionString = await TestPostgres.CreateDatabaseAsync(nameof(SessionTokenGrainTests));
-        Database = NpgsqlDataSource.Create(ConnectionString);
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddAdoNetGrainStorage(StorageProviders.Disposable, o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = ConnectionString;
-                o.DeleteStateOnClear = true;
-            });
-            silo.UseAdoNetReminderService(o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = ConnectionString;
-            });
-            silo.Services.AddSingleton(new DomainClock(Time));
-            silo.Services.AddHiveSyncGrainServices(Database);
-            silo.Services.Configure<AuthOptions>(o => o.SessionTokenLifetime = Lifetime);
-        });
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Cluster.DisposeAsync();
-        await Database.DisposeAsync();
-    }
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
+        [new("Auth:SessionTokenLifetime", Lifetime.ToString("c", System.Globalization.CultureInfo.InvariantCulture))];
 }
 
 public sealed class SessionTokenGrainTests(SessionTokenGrainCluster fixture) : IClassFixture<SessionTokenGrainCluster>

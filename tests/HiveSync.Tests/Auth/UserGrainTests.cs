@@ -1,53 +1,21 @@
 using Dapper;
-using HiveSync.Grains;
 using HiveSync.Grains.Interfaces.Auth;
 using HiveSync.Grains.Interfaces.Platform;
-using HiveSync.Grains.Platform;
 using HiveSync.Tests.Platform;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
-using Npgsql;
-using Orleans.TestingHost;
 
 namespace HiveSync.Tests.Auth;
 
-/// <summary>An Orleans TestingHost cluster running the real auth grains on a fresh database, with domain time under test control.</summary>
-public sealed class UserGrainCluster : IAsyncLifetime
+/// <summary>The real auth grains with few sessions per user and a known refresh lifetime.</summary>
+public sealed class UserGrainCluster : GrainTestCluster
 {
     public const int MaxSessions = 3;
 
-    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
-
-    public InProcessTestCluster Cluster { get; private set; } = null!;
-
-    public NpgsqlDataSource Database { get; private set; } = null!;
-
-    public IGrainFactory Grains => Cluster.Client;
-
-    public async Task InitializeAsync()
-    {
-        Database = NpgsqlDataSource.Create(await TestPostgres.CreateDatabaseAsync(nameof(UserGrainTests)));
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.Services.AddSingleton(new DomainClock(Time));
-            silo.Services.AddHiveSyncGrainServices(Database);
-            silo.Services.Configure<AuthOptions>(o =>
-            {
-                o.PasswordHashIterations = 2000;
-                o.MaxSessionsPerUser = MaxSessions;
-                o.RefreshTokenLifetime = TimeSpan.FromDays(30);
-            });
-        });
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Cluster.DisposeAsync();
-        await Database.DisposeAsync();
-    }
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
+    [
+        new("Auth:PasswordHashIterations", "2000"), // above the 1000 of the weak hash a test plants
+        new("Auth:MaxSessionsPerUser", MaxSessions.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        new("Auth:RefreshTokenLifetime", "30.00:00:00"),
+    ];
 }
 
 public sealed class UserGrainTests(UserGrainCluster fixture) : IClassFixture<UserGrainCluster>

@@ -1,26 +1,12 @@
 using HiveSync.Grains.Interfaces.Limits;
-using HiveSync.Grains.Platform;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
-using Orleans.TestingHost;
+using HiveSync.Tests.Platform;
 
 namespace HiveSync.Tests.Limits;
 
-public sealed class RateLimitCluster : IAsyncLifetime
+/// <summary>The real rate-limit grain, with domain time starting on a whole second.</summary>
+public sealed class RateLimitCluster : GrainTestCluster
 {
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-
-    public InProcessTestCluster Cluster { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.Services.AddSingleton(new DomainClock(Time)));
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-    }
-
-    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+    protected override DateTimeOffset Start => new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 }
 
 /// <summary>The GCRA bucket: bursts up to the limit, then one request per emission interval.</summary>
@@ -102,5 +88,5 @@ public sealed class RateLimitGrainTests(RateLimitCluster fixture) : IClassFixtur
     }
 
     private IRateLimitGrain NewBucket() =>
-        fixture.Cluster.Client.GetGrain<IRateLimitGrain>(RateLimitKeys.Bucket("test", Guid.NewGuid().ToString("N")));
+        fixture.Grains.GetGrain<IRateLimitGrain>(RateLimitKeys.Bucket("test", Guid.NewGuid().ToString("N")));
 }

@@ -1,68 +1,24 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using HiveSync.Grains;
 using HiveSync.Grains.Interfaces.Limits;
 using HiveSync.Grains.Interfaces.Platform;
-using HiveSync.Grains.Platform;
 using HiveSync.Tests.Platform;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
-using Npgsql;
-using Orleans.TestingHost;
 
 namespace HiveSync.Tests.Limits;
 
-/// <summary>
-/// An Orleans TestingHost cluster running the real quota grain with ADO.NET grain storage on a fresh PostgreSQL
-/// database (so persistence is real), with domain time under test control.
-/// </summary>
-public sealed class UsageQuotaCluster : IAsyncLifetime
+/// <summary>The real quota grain with its real grain storage, so persistence is real.</summary>
+public sealed class UsageQuotaCluster : GrainTestCluster
 {
-    // Noon: no test crosses a period boundary unless it moves the clock itself.
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 11, 12, 0, 0, TimeSpan.Zero));
-
-    public InProcessTestCluster Cluster { get; private set; } = null!;
-
-    public NpgsqlDataSource Database { get; private set; } = null!;
-
-    public string ConnectionString { get; private set; } = "";
-
-    public IGrainFactory Grains => Cluster.Client;
-
     private static long _nextUserId = 1000;
 
     /// <summary>A user id no other test uses, so each test has quotas of its own.</summary>
     public static long NewUserId() => Interlocked.Increment(ref _nextUserId);
 
-    public async Task InitializeAsync()
-    {
-        var connectionString = await TestPostgres.CreateDatabaseAsync(nameof(UsageQuotaGrainTests));
-        ConnectionString = connectionString;
-        Database = NpgsqlDataSource.Create(connectionString);
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddAdoNetGrainStorageAsDefault(o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = connectionString;
-            });
-            silo.Services.AddSingleton(new DomainClock(Time));
-            silo.Services.AddHiveSyncGrainServices(Database);
-        });
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Cluster.DisposeAsync();
-        await Database.DisposeAsync();
-    }
+    // Noon: no test crosses a period boundary unless it moves the clock itself.
+    protected override DateTimeOffset Start => new(2026, 3, 11, 12, 0, 0, TimeSpan.Zero);
 
     public Task<StoredQuota?> StoredAsync(string key) => StoredQuota.ReadAsync(ConnectionString, key);
 }
-
 
 public sealed class UsageQuotaGrainTests(UsageQuotaCluster fixture) : IClassFixture<UsageQuotaCluster>
 {
