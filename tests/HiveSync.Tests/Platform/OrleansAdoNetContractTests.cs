@@ -10,6 +10,8 @@ using Orleans.Configuration;
 using Orleans.Runtime;
 using Orleans.Runtime.MembershipService;
 using Orleans.Storage;
+using HiveSync.Grains.Platform;
+using HiveSync.Silo.Platform;
 using Orleans.TestingHost;
 
 namespace HiveSync.Tests.Platform;
@@ -1089,7 +1091,7 @@ public sealed class OrleansAdoNetProbeState
 }
 
 public sealed class OrleansAdoNetProbeGrain(
-    [PersistentState("probe", OrleansAdoNetSiloFixture.Store)] IPersistentState<OrleansAdoNetProbeState> state)
+    [PersistentState("probe", StorageProviders.Default)] IPersistentState<OrleansAdoNetProbeState> state)
     : Grain, IOrleansAdoNetProbeGrain, IRemindable
 {
     public async Task<int> AddAsync(int amount)
@@ -1116,15 +1118,16 @@ public sealed class OrleansAdoNetProbeGrain(
     public Task ReceiveReminder(string reminderName, TickStatus status) => Task.CompletedTask;
 }
 
-/// <summary>Starts one silo and a client, both using only the ADO.NET providers on our schema.</summary>
+/// <summary>
+/// Starts one silo and a client, both using only the ADO.NET providers on our schema: clustering, and the grain
+/// storage and reminders exactly as a HiveSync silo registers them.
+/// </summary>
 /// <remarks>
 /// TestClusterBuilder rather than InProcessTestClusterBuilder: in 10.4.2 the latter cannot turn off its in-memory
 /// membership table (UseTestClusterMembership is internal there), so clustering would not touch the database.
 /// </remarks>
 public sealed class OrleansAdoNetSiloFixture : IAsyncLifetime
 {
-    public const string Store = "HiveSyncProbeStore";
-    public const string DeletingStore = "HiveSyncProbeDeletingStore";
     private const string ConnectionStringKey = "HiveSyncProbeConnectionString";
 
     private TestCluster? _cluster;
@@ -1169,22 +1172,7 @@ public sealed class OrleansAdoNetSiloFixture : IAsyncLifetime
                 o.Invariant = AdoNet.Invariant;
                 o.ConnectionString = cs;
             });
-            siloBuilder.AddAdoNetGrainStorage(Store, o =>
-            {
-                o.Invariant = AdoNet.Invariant;
-                o.ConnectionString = cs;
-            });
-            siloBuilder.AddAdoNetGrainStorage(DeletingStore, o =>
-            {
-                o.Invariant = AdoNet.Invariant;
-                o.ConnectionString = cs;
-                o.DeleteStateOnClear = true;
-            });
-            siloBuilder.UseAdoNetReminderService(o =>
-            {
-                o.Invariant = AdoNet.Invariant;
-                o.ConnectionString = cs;
-            });
+            OrleansHosting.AddGrainStorageAndReminders(siloBuilder, cs); // the silo's own providers, as it registers them
         }
     }
 
@@ -1249,8 +1237,8 @@ public sealed class OrleansAdoNetSiloTests(OrleansAdoNetSiloFixture fixture) : I
     [Fact]
     public async Task GrainStorageProvider_EtagsConflictsClearDeleteAndKeyMapping()
     {
-        var storage = fixture.Storage(OrleansAdoNetSiloFixture.Store);
-        var deleting = fixture.Storage(OrleansAdoNetSiloFixture.DeletingStore);
+        var storage = fixture.Storage(StorageProviders.Default);
+        var deleting = fixture.Storage(StorageProviders.Disposable);
         static GrainState<OrleansAdoNetProbeState> Fresh(int total = 0) => new(new OrleansAdoNetProbeState { Total = total });
         static GrainId Id(IdSpan key) => GrainId.Create(GrainType.Create("hivesync-probe"), key);
 
