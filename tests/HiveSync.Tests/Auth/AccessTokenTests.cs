@@ -165,10 +165,10 @@ public sealed class AccessTokenTests(TestSilo silo) : IClassFixture<TestSilo>
     [Fact]
     public async Task A_non_bearer_authorization_scheme_counts_as_no_token()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/user/me");
-        request.Headers.TryAddWithoutValidation("Authorization", "Basic dXNlcjpwYXNz");
-
-        using var response = await silo.Http.SendAsync(request);
+        using var response = await silo.SendAsync(new TestRequest(HttpMethod.Get, "/api/v1/user/me")
+        {
+            Headers = new Dictionary<string, string> { ["Authorization"] = "Basic dXNlcjpwYXNz" },
+        });
 
         await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "AUTH_REQUIRED");
     }

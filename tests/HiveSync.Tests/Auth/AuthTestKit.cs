@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
 using Dapper;
 using HiveSync.Grains.Interfaces.Auth;
@@ -52,39 +50,16 @@ public static class AuthTestKit
 
     public static string NewRequestId() => "req-" + Guid.NewGuid().ToString("N");
 
-    /// <summary>Sends one request with optional JSON body, bearer token, request id and user agent.</summary>
-    public static async Task<HttpResponseMessage> SendAsync(
+    /// <summary>Shorthand for the most common <see cref="TestRequest"/>: a JSON body, a bearer token, a request id, a user agent.</summary>
+    public static Task<HttpResponseMessage> SendAsync(
         this TestSilo silo,
         HttpMethod method,
         string path,
         string? json = null,
         string? token = null,
         string? requestId = null,
-        string? userAgent = null)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-        }
-
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        if (requestId is not null)
-        {
-            request.Headers.TryAddWithoutValidation("X-Request-Id", requestId);
-        }
-
-        if (userAgent is not null)
-        {
-            request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
-        }
-
-        return await silo.Http.SendAsync(request);
-    }
+        string? userAgent = null) =>
+        silo.SendAsync(new TestRequest(method, path) { Body = json, Bearer = token, RequestId = requestId, UserAgent = userAgent });
 
     public static Task<HttpResponseMessage> GetAsync(this TestSilo silo, string path, string? token) =>
         silo.SendAsync(HttpMethod.Get, path, token: token);

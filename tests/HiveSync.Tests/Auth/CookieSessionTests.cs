@@ -146,8 +146,8 @@ public sealed class CookieSessionTests(TestSilo silo) : IClassFixture<TestSilo>,
         var (_, web) = await silo.SignInOnTheWebAsync();
         var other = await silo.RegisterAsync();
 
-        using var asOther = await _web.SendAsync(Request(HttpMethod.Get, "/api/v1/user/me", bearer: other.AccessToken, cookie: web.CookieHeader));
-        using var badBearer = await _web.SendAsync(Request(HttpMethod.Get, "/api/v1/user/me", bearer: "not-a-token", cookie: web.CookieHeader));
+        using var asOther = await _web.SendAsync(new TestRequest(HttpMethod.Get, "/api/v1/user/me") { Bearer = other.AccessToken, Cookie = web.CookieHeader });
+        using var badBearer = await _web.SendAsync(new TestRequest(HttpMethod.Get, "/api/v1/user/me") { Bearer = "not-a-token", Cookie = web.CookieHeader });
 
         Assert.Equal(other.UserId, (await asOther.AssertOkJsonAsync())["id"]!.GetValue<long>());
         await badBearer.AssertErrorAsync(HttpStatusCode.Unauthorized, "AUTH_TOKEN_INVALID");
@@ -156,7 +156,7 @@ public sealed class CookieSessionTests(TestSilo silo) : IClassFixture<TestSilo>,
     [Fact]
     public async Task Without_any_credentials_a_protected_route_still_answers_401_AUTH_REQUIRED_with_a_bearer_challenge()
     {
-        using var response = await _web.SendAsync(Request(HttpMethod.Get, "/api/v1/user/me"));
+        using var response = await _web.SendAsync(new TestRequest(HttpMethod.Get, "/api/v1/user/me"));
 
         await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "AUTH_REQUIRED");
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);

@@ -49,7 +49,7 @@ public sealed class CredentialRefusalTests(BillingSilo silo) : IClassFixture<Bil
     {
         var account = await AccountForAsync(route);
 
-        using var response = await SendAsync(route, cookie: account.Web.CookieHeader, csrf: account.Web.CsrfCookie);
+        using var response = await CallAsync(route, cookie: account.Web.CookieHeader, csrf: account.Web.CsrfCookie);
 
         await response.AssertOkJsonAsync();
         Assert.Equal(route == "session-token" ? 0 : 1, silo.LemonSqueezy.Requests.Count);
@@ -62,7 +62,7 @@ public sealed class CredentialRefusalTests(BillingSilo silo) : IClassFixture<Bil
         var account = await AccountForAsync(route);
         var before = await TrailAsync(account);
 
-        using var response = await SendAsync(route, cookie: account.Web.CookieHeader);
+        using var response = await CallAsync(route, cookie: account.Web.CookieHeader);
 
         await response.AssertErrorAsync(HttpStatusCode.Forbidden, "CSRF_TOKEN_INVALID");
         await AssertNothingHappenedAsync(account, before);
@@ -76,7 +76,7 @@ public sealed class CredentialRefusalTests(BillingSilo silo) : IClassFixture<Bil
         var (_, attacker) = await silo.SignInOnTheWebAsync();
         var before = await TrailAsync(account);
 
-        using var response = await SendAsync(route, cookie: $"{SessionCookie}={account.Web.SessionCookie}; {CsrfCookie}={attacker.CsrfCookie}", csrf: attacker.CsrfCookie);
+        using var response = await CallAsync(route, cookie: $"{SessionCookie}={account.Web.SessionCookie}; {CsrfCookie}={attacker.CsrfCookie}", csrf: attacker.CsrfCookie);
 
         await response.AssertErrorAsync(HttpStatusCode.Forbidden, "CSRF_TOKEN_INVALID");
         await AssertNothingHappenedAsync(account, before);
@@ -90,7 +90,7 @@ public sealed class CredentialRefusalTests(BillingSilo silo) : IClassFixture<Bil
         var (bearer, cookie, csrf) = await CredentialAsync(credential, account);
         var before = await TrailAsync(account);
 
-        using var response = await SendAsync(route, bearer, cookie, csrf);
+        using var response = await CallAsync(route, bearer, cookie, csrf);
 
         await response.AssertErrorAsync(HttpStatusCode.Unauthorized, code);
         await AssertNothingHappenedAsync(account, before);
@@ -102,7 +102,7 @@ public sealed class CredentialRefusalTests(BillingSilo silo) : IClassFixture<Bil
         var account = await AccountForAsync("session-token");
         var cookie = silo.MintSessionCookie(account.Device.UserId, account.WebSessionId, DateTime.UtcNow.AddMinutes(10));
 
-        using var response = await SendAsync("session-token", cookie: $"{SessionCookie}={cookie}; {CsrfCookie}={account.Web.CsrfCookie}", csrf: account.Web.CsrfCookie);
+        using var response = await CallAsync("session-token", cookie: $"{SessionCookie}={cookie}; {CsrfCookie}={account.Web.CsrfCookie}", csrf: account.Web.CsrfCookie);
 
         await response.AssertOkJsonAsync();
     }
@@ -156,7 +156,7 @@ public sealed class CredentialRefusalTests(BillingSilo silo) : IClassFixture<Bil
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(string route, string? bearer = null, string? cookie = null, string? csrf = null)
+    private async Task<HttpResponseMessage> CallAsync(string route, string? bearer = null, string? cookie = null, string? csrf = null)
     {
         var (path, json) = route switch
         {
@@ -166,8 +166,7 @@ public sealed class CredentialRefusalTests(BillingSilo silo) : IClassFixture<Bil
             _ => throw new ArgumentOutOfRangeException(nameof(route), route, null),
         };
         using var client = silo.CookielessClient();
-        using var request = Request(HttpMethod.Post, path, json, bearer, cookie, csrf);
-        return await client.SendAsync(request);
+        return await client.SendAsync(new TestRequest(HttpMethod.Post, path) { Body = json, Bearer = bearer, Cookie = cookie, Csrf = csrf });
     }
 
     /// <summary>What any of the three routes leaves behind for the account (every issued token is audited).</summary>

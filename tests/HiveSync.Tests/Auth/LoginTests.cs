@@ -142,9 +142,12 @@ public sealed class LoginTests(TestSilo silo) : IClassFixture<TestSilo>
     public async Task Login_with_a_form_content_type_is_415()
     {
         var registered = await silo.RegisterAsync();
-        using var content = new FormUrlEncodedContent(new Dictionary<string, string> { ["email"] = registered.Email, ["password"] = registered.Password });
 
-        using var response = await silo.Http.PostAsync("/api/v1/auth/login", content);
+        using var response = await silo.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/login")
+        {
+            Body = $"email={Uri.EscapeDataString(registered.Email)}&password={Uri.EscapeDataString(registered.Password)}",
+            ContentType = "application/x-www-form-urlencoded",
+        });
 
         await response.AssertErrorAsync(HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE");
     }

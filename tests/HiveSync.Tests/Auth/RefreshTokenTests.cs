@@ -201,7 +201,7 @@ public sealed class RefreshTokenTests(TestSilo silo) : IClassFixture<TestSilo>
             var attempts = clients.Select(async client =>
             {
                 await start.Task;
-                using var response = await client.PostJsonAsync("/api/v1/auth/refresh", Json(new JsonObject { ["refresh_token"] = user.RefreshToken }));
+                using var response = await client.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/refresh") { Body = Json(new JsonObject { ["refresh_token"] = user.RefreshToken }) });
                 var body = await response.ReadJsonAsync();
                 return (response.StatusCode, Body: body);
             }).ToList();

@@ -18,8 +18,8 @@ public sealed class RegisterTests(TestSilo silo) : IClassFixture<TestSilo>
         Assert.Equal("new.user@example.com", signedIn.Email);
         Assert.Equal("Bearer", signedIn.Data["token_type"]!.GetValue<string>());
         Assert.Equal("free", signedIn.Data["user"]!["tier"]!.GetValue<string>());
-        using var client = silo.NewClient(signedIn.AccessToken);
-        var me = await (await client.GetAsync("/api/v1/user/me")).ReadJsonAsync();
+        using var response = await silo.GetAsync("/api/v1/user/me", signedIn.AccessToken);
+        var me = await response.ReadJsonAsync();
         Assert.Equal(signedIn.UserId, me["id"]!.GetValue<long>());
     }
 
@@ -28,7 +28,7 @@ public sealed class RegisterTests(TestSilo silo) : IClassFixture<TestSilo>
     {
         await silo.RegisterAsync("taken@example.com");
 
-        var response = await silo.Http.PostAsJsonAsync("/api/v1/auth/register", new { email = "TAKEN@example.com", password = "another long password" });
+        var response = await silo.SendAsync(HttpMethod.Post, "/api/v1/auth/register", Json(new JsonObject { ["email"] = "TAKEN@example.com", ["password"] = "another long password" }));
 
         await response.AssertErrorAsync(HttpStatusCode.Conflict, "CONFLICT");
     }
@@ -278,9 +278,12 @@ public sealed class RegisterTests(TestSilo silo) : IClassFixture<TestSilo>
     public async Task Register_with_a_non_json_content_type_is_415()
     {
         var email = NewEmail();
-        using var content = new StringContent(Json(new JsonObject { ["email"] = email, ["password"] = Password }), Encoding.UTF8, "text/plain");
 
-        using var response = await silo.Http.PostAsync("/api/v1/auth/register", content);
+        using var response = await silo.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/register")
+        {
+            Body = Json(new JsonObject { ["email"] = email, ["password"] = Password }),
+            ContentType = "text/plain",
+        });
 
         await response.AssertErrorAsync(HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE");
         Assert.Equal(0, await silo.CountUsersAsync(email));

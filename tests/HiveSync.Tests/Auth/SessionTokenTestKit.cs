@@ -44,7 +44,7 @@ public static partial class SessionTokenTestKit
     /// <summary>The names without the prefix: a silo with <c>Auth:CookieSecure=false</c> or a cookie domain.</summary>
     public const string PlainSessionCookie = "hivesync_session";
     public const string PlainCsrfCookie = "hivesync_csrf";
-    public const string CsrfHeader = "X-CSRF-Token";
+    public const string CsrfHeader = TestRequest.CsrfHeader;
     public const string LinkPrefix = "https://hivesync.dev/login/session/";
 
     /// <summary>
@@ -59,7 +59,7 @@ public static partial class SessionTokenTestKit
     /// <summary>POST /auth/session-token with a bearer token; asserts 200 and returns the link and its token.</summary>
     public static async Task<(string Url, string Token)> CreateSessionTokenAsync(this HttpClient client, string accessToken)
     {
-        using var response = await client.SendAsync(Request(HttpMethod.Post, "/api/v1/auth/session-token", bearer: accessToken));
+        using var response = await client.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/session-token") { Bearer = accessToken });
         var body = await response.AssertOkJsonAsync();
         var url = body["url"]!.GetValue<string>();
         return (url, url[(url.LastIndexOf('/') + 1)..]);
@@ -71,8 +71,8 @@ public static partial class SessionTokenTestKit
         return client.CreateSessionTokenAsync(accessToken);
     }
 
-    public static async Task<HttpResponseMessage> ExchangeAsync(this HttpClient client, string token, string? cookieHeader = null) =>
-        await client.SendAsync(Request(HttpMethod.Post, "/api/v1/auth/session-exchange", AuthTestKit.Json(new JsonObject { ["token"] = token }), cookie: cookieHeader));
+    public static Task<HttpResponseMessage> ExchangeAsync(this HttpClient client, string token, string? cookieHeader = null) =>
+        client.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/session-exchange") { Body = AuthTestKit.Json(new JsonObject { ["token"] = token }), Cookie = cookieHeader });
 
     /// <summary>Exchanges a token (asserting 200) and returns the browser's session.</summary>
     public static async Task<WebSession> ExchangeForSessionAsync(this HttpClient client, string token)
@@ -98,37 +98,11 @@ public static partial class SessionTokenTestKit
         return (device, await client.ExchangeForSessionAsync(token));
     }
 
-    /// <summary>Sends one request with the browser's cookies and, when given, the CSRF header.</summary>
+    /// <summary>Shorthand for a <see cref="TestRequest"/> with the browser's cookies and, when given, the CSRF header, on a cookieless client.</summary>
     public static async Task<HttpResponseMessage> SendAsWebAsync(this TestSilo silo, WebSession web, HttpMethod method, string path, string? json = null, string? csrf = null, string? cookieHeader = null)
     {
         using var client = silo.CookielessClient();
-        return await client.SendAsync(Request(method, path, json, cookie: cookieHeader ?? web.CookieHeader, csrf: csrf));
-    }
-
-    public static HttpRequestMessage Request(HttpMethod method, string path, string? json = null, string? bearer = null, string? cookie = null, string? csrf = null)
-    {
-        var request = new HttpRequestMessage(method, path);
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-        }
-
-        if (bearer is not null)
-        {
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
-        }
-
-        if (cookie is not null)
-        {
-            request.Headers.TryAddWithoutValidation("Cookie", cookie);
-        }
-
-        if (csrf is not null)
-        {
-            request.Headers.TryAddWithoutValidation(CsrfHeader, csrf);
-        }
-
-        return request;
+        return await client.SendAsync(new TestRequest(method, path) { Body = json, Cookie = cookieHeader ?? web.CookieHeader, Csrf = csrf });
     }
 
     /// <summary>The response's Set-Cookie headers by cookie name.</summary>

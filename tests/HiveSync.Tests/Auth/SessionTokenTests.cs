@@ -22,7 +22,7 @@ public sealed class SessionTokenTests(TestSilo silo) : IClassFixture<TestSilo>, 
     {
         var user = await silo.RegisterAsync();
 
-        using var response = await _web.SendAsync(Request(HttpMethod.Post, "/api/v1/auth/session-token", bearer: user.AccessToken));
+        using var response = await _web.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/session-token") { Bearer = user.AccessToken });
 
         var body = await response.AssertOkJsonAsync();
         AssertExactKeys(body, "url");
@@ -37,7 +37,7 @@ public sealed class SessionTokenTests(TestSilo silo) : IClassFixture<TestSilo>, 
     [Fact]
     public async Task Session_token_without_sign_in_is_401_AUTH_REQUIRED()
     {
-        using var response = await _web.SendAsync(Request(HttpMethod.Post, "/api/v1/auth/session-token"));
+        using var response = await _web.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/session-token"));
 
         await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "AUTH_REQUIRED");
     }
@@ -95,7 +95,7 @@ public sealed class SessionTokenTests(TestSilo silo) : IClassFixture<TestSilo>, 
     [InlineData("{\"token\": \"   \"}")]
     public async Task Exchange_without_a_token_is_400_VALIDATION_ERROR_naming_token(string body)
     {
-        using var response = await _web.PostJsonAsync("/api/v1/auth/session-exchange", body);
+        using var response = await _web.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/session-exchange") { Body = body });
 
         await response.AssertValidationErrorAsync("token");
     }
@@ -103,7 +103,7 @@ public sealed class SessionTokenTests(TestSilo silo) : IClassFixture<TestSilo>, 
     [Fact]
     public async Task Exchange_without_a_body_is_400_VALIDATION_ERROR()
     {
-        using var response = await _web.SendAsync(Request(HttpMethod.Post, "/api/v1/auth/session-exchange"));
+        using var response = await _web.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/session-exchange"));
 
         await response.AssertErrorAsync(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
     }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using HiveSync.Tests.Platform;
 using Xunit.Abstractions;
 using static HiveSync.Tests.Auth.SessionTokenTestKit;
@@ -14,24 +13,12 @@ public sealed class SessionTokenTwoSiloTests(ITestOutputHelper output)
     [Fact]
     public async Task Forty_parallel_exchanges_of_one_token_through_two_silos_yield_exactly_one_success_and_one_session()
     {
-        var database = await TestPostgres.CreateDatabaseAsync(nameof(SessionTokenTwoSiloTests));
-        var shared = new Dictionary<string, string>
-        {
-            ["ConnectionStrings:Postgres"] = database,
-            ["Orleans:ClusterId"] = "token-two-silos",
-        };
-        await using var first = SiloProcess.Start(shared);
-        await first.WaitReadyAsync(TimeSpan.FromSeconds(90));
-        await using var second = SiloProcess.Start(shared);
-        await second.WaitReadyAsync(TimeSpan.FromSeconds(90));
-        using var viaFirst = CookielessClient(first.BaseAddress);
-        using var viaSecond = CookielessClient(second.BaseAddress);
+        await using var cluster = await SiloCluster.StartAsync(nameof(SessionTokenTwoSiloTests), processes: 2);
+        using var viaFirst = CookielessClient(cluster.Processes[0].BaseAddress);
+        using var viaSecond = CookielessClient(cluster.Processes[1].BaseAddress);
 
-        var registered = await viaFirst.PostAsJsonAsync("/api/v1/auth/register", new { email = "web@example.com", password = AuthTestKit.Password });
-        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
-        var body = await registered.ReadJsonAsync();
-        var accessToken = body["data"]!["access_token"]!.GetValue<string>();
-        var userId = body["data"]!["user"]!["id"]!.GetValue<long>();
+        var user = await viaFirst.RegisterAsync("web@example.com", AuthTestKit.Password);
+        var (userId, accessToken) = (user.UserId, user.AccessToken);
 
         // Several tokens: each is raced by all requests at once, half through each silo.
         for (var round = 0; round < 3; round++)
@@ -57,12 +44,12 @@ public sealed class SessionTokenTwoSiloTests(ITestOutputHelper output)
             var cookieHeader = $"{SessionCookie}={cookies[SessionCookie].Value}";
             foreach (var client in new[] { viaFirst, viaSecond })
             {
-                using var me = await client.SendAsync(Request(HttpMethod.Get, "/api/v1/user/me", cookie: cookieHeader));
+                using var me = await client.SendAsync(new TestRequest(HttpMethod.Get, "/api/v1/user/me") { Cookie = cookieHeader });
                 Assert.Equal(userId, (await me.AssertOkJsonAsync())["id"]!.GetValue<long>());
             }
         }
 
-        Assert.Equal(3, (await SessionKindsAsync(database, userId)).Count(k => k.Kind == "cookie"));
+        Assert.Equal(3, (await SessionKindsAsync(cluster.Database, userId)).Count(k => k.Kind == "cookie"));
     }
 
     [Fact]
@@ -71,10 +58,8 @@ public sealed class SessionTokenTwoSiloTests(ITestOutputHelper output)
         await using var cluster = await SiloCluster.StartAsync(nameof(SessionTokenTwoSiloTests) + "Kill", processes: 2);
         var staying = cluster.Processes[0];
         using var viaStaying = CookielessClient(staying.BaseAddress);
-        var registered = await viaStaying.PostAsJsonAsync("/api/v1/auth/register", new { email = "kill-race@example.com", password = AuthTestKit.Password });
-        var body = await registered.AssertOkJsonAsync(HttpStatusCode.Created);
-        var accessToken = body["data"]!["access_token"]!.GetValue<string>();
-        var userId = body["data"]!["user"]!["id"]!.GetValue<long>();
+        var user = await viaStaying.RegisterAsync("kill-race@example.com", AuthTestKit.Password);
+        var (userId, accessToken) = (user.UserId, user.AccessToken);
 
         for (var round = 0; round < 3; round++)
         {

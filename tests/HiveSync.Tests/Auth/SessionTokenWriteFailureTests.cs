@@ -45,7 +45,7 @@ public sealed class SessionTokenWriteFailureTests(TestSilo silo) : IClassFixture
         await using (await FailingWrites.OnAsync(silo.ConnectionString, "orleansstorage"))
         {
             using var client = silo.CookielessClient();
-            using var failed = await client.SendAsync(SessionTokenTestKit.Request(HttpMethod.Post, "/api/v1/auth/session-token", bearer: device.AccessToken));
+            using var failed = await client.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/session-token") { Bearer = device.AccessToken });
             await failed.AssertErrorAsync(HttpStatusCode.InternalServerError, "INTERNAL_ERROR");
         }
 

@@ -34,7 +34,7 @@ public sealed class TokenCachingTests(TestSilo silo) : IClassFixture<TestSilo>
         var device = await silo.RegisterAsync();
         using var client = silo.CookielessClient();
 
-        using var minted = await client.SendAsync(Request(HttpMethod.Post, "/api/v1/auth/session-token", bearer: device.AccessToken));
+        using var minted = await client.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/session-token") { Bearer = device.AccessToken });
         var url = (await minted.AssertOkJsonAsync())["url"]!.GetValue<string>();
         AssertNoStore(minted);
 

@@ -83,23 +83,25 @@ public static class BillingTestKit
 
     public static string Sign(byte[] body, string secret = BillingSilo.WebhookSecret) => WebhookSignature.Sign(secret, body);
 
-    /// <summary>Posts a body to the webhook with the given signature (default: signed with the test secret).</summary>
-    public static async Task<HttpResponseMessage> DeliverAsync(this HttpClient http, byte[] body, string? signature = "", string? eventName = null)
+    /// <summary>A webhook delivery of exact bytes with the given signature (default: signed with the test secret).</summary>
+    public static TestRequest Delivery(byte[] body, string? signature = "", string? eventName = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/billing/webhook") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        var headers = new Dictionary<string, string>();
         if (signature is not null)
         {
-            request.Headers.TryAddWithoutValidation("X-Signature", signature.Length == 0 ? Sign(body) : signature);
+            headers["X-Signature"] = signature.Length == 0 ? Sign(body) : signature;
         }
 
         if (eventName is not null)
         {
-            request.Headers.TryAddWithoutValidation("X-Event-Name", eventName);
+            headers["X-Event-Name"] = eventName;
         }
 
-        return await http.SendAsync(request);
+        return new TestRequest(HttpMethod.Post, "/api/v1/billing/webhook") { BodyBytes = body, Headers = headers };
     }
+
+    public static Task<HttpResponseMessage> DeliverAsync(this HttpClient http, byte[] body, string? signature = "", string? eventName = null) =>
+        http.SendAsync(Delivery(body, signature, eventName));
 
     public static Task<HttpResponseMessage> DeliverAsync(this TestSilo silo, byte[] body, string? signature = "", string? eventName = null) =>
         silo.Http.DeliverAsync(body, signature, eventName);
@@ -108,11 +110,17 @@ public static class BillingTestKit
     public static async Task DeliverOkAsync(this HttpClient http, byte[] body)
     {
         using var response = await http.DeliverAsync(body);
-        var json = await response.AssertOkJsonAsync();
-        Assert.True(json["data"]!["received"]!.GetValue<bool>());
+        await response.AssertReceivedAsync();
     }
 
     public static Task DeliverOkAsync(this TestSilo silo, byte[] body) => silo.Http.DeliverOkAsync(body);
+
+    /// <summary>Asserts the webhook's 200 acknowledgement.</summary>
+    public static async Task AssertReceivedAsync(this HttpResponseMessage response)
+    {
+        var json = await response.AssertOkJsonAsync();
+        Assert.True(json["data"]!["received"]!.GetValue<bool>());
+    }
 
     /// <summary>
     /// A subscription event made from a shipped subscription payload: the given subscription, user (as

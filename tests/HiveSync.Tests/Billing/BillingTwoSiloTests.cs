@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using HiveSync.Tests.Auth;
 using HiveSync.Tests.Platform;
 using static HiveSync.Tests.Billing.BillingTestKit;
@@ -13,26 +11,20 @@ public sealed class BillingTwoSiloTests
     [Fact]
     public async Task Duplicated_and_shuffled_deliveries_through_two_silos_at_once_converge_on_the_newest_event()
     {
-        var shared = new Dictionary<string, string>
+        var billing = new Dictionary<string, string>
         {
-            ["ConnectionStrings:Postgres"] = await TestPostgres.CreateDatabaseAsync(nameof(BillingTwoSiloTests)),
-            ["Orleans:ClusterId"] = "billing-two-silos",
             ["LZ_WEBHOOK_SECRET"] = BillingSilo.WebhookSecret,
             ["Billing:StoreId"] = BillingSilo.StoreId,
             ["Billing:Variants:Pro:Monthly"] = BillingSilo.ProMonthly.ToString(CultureInfo.InvariantCulture),
             ["Billing:Variants:Premium:Yearly"] = BillingSilo.PremiumYearly.ToString(CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        await using var first = SiloProcess.Start(shared);
-        await using var second = SiloProcess.Start(shared);
-        await Task.WhenAll(first.WaitReadyAsync(TimeSpan.FromSeconds(90)), second.WaitReadyAsync(TimeSpan.FromSeconds(90)));
-        using var viaFirst = new HttpClient { BaseAddress = first.BaseAddress };
-        using var viaSecond = new HttpClient { BaseAddress = second.BaseAddress };
+        await using var cluster = await SiloCluster.StartAsync(nameof(BillingTwoSiloTests), processes: 2, billing);
+        using var viaFirst = new HttpClient { BaseAddress = cluster.Processes[0].BaseAddress };
+        using var viaSecond = new HttpClient { BaseAddress = cluster.Processes[1].BaseAddress };
 
-        var registered = await viaFirst.PostAsJsonAsync("/api/v1/auth/register", new { email = AuthTestKit.NewEmail("two-silo-billing"), password = AuthTestKit.Password });
-        var data = (await registered.AssertOkJsonAsync(System.Net.HttpStatusCode.Created))["data"]!;
-        var userId = data["user"]!["id"]!.GetValue<long>();
-        var token = data["access_token"]!.GetValue<string>();
+        var user = await viaFirst.RegisterAsync(AuthTestKit.NewEmail("two-silo-billing"), AuthTestKit.Password);
+        var (userId, token) = (user.UserId, user.AccessToken);
 
         var sub = NewSubscriptionId();
         var start = Seconds(DateTimeOffset.UtcNow.AddHours(-1));
@@ -52,9 +44,7 @@ public sealed class BillingTwoSiloTests
 
         foreach (var client in new[] { viaFirst, viaSecond })
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/user/me");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            using var me = await client.SendAsync(request);
+            using var me = await client.SendAsync(new TestRequest(HttpMethod.Get, "/api/v1/user/me") { Bearer = token });
             AssertSubscription(await me.AssertOkJsonAsync(), "premium", "canceled", sub, ends, ends);
         }
     }

@@ -219,9 +219,13 @@ public sealed class ChangePlanTests(BillingSilo silo) : IClassFixture<BillingSil
     {
         var (user, sub) = await SubscribedAsync(BillingSilo.ProMonthly, "active");
         var before = await SnapshotAsync(user, sub);
-        using var client = silo.NewClient(user.AccessToken);
 
-        using var response = await client.PostAsync("/api/v1/billing/change-plan", new StringContent("tier=premium&billing_cycle=monthly", Encoding.UTF8, "application/x-www-form-urlencoded"));
+        using var response = await silo.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/billing/change-plan")
+        {
+            Body = "tier=premium&billing_cycle=monthly",
+            ContentType = "application/x-www-form-urlencoded",
+            Bearer = user.AccessToken,
+        });
 
         await response.AssertErrorAsync(HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE");
         await AssertNothingChangedAsync(user, sub, before);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
+using System.Text.Json;
 using HiveSync.Tests.Platform;
 
 namespace HiveSync.Tests.Limits;
@@ -21,10 +21,30 @@ public sealed class TightRateLimitSilo : TestSilo
         new("Tiers:Premium:RequestsPerMinute:profile", "4"),
         new("LoginGuard:FailuresPerWindow", "3"),
     ];
+
+    /// <summary>A refresh the silo refuses (401) after it has drawn from the client address's auth bucket.</summary>
+    public const string UnknownRefreshToken = """{"refresh_token":"hsr_unknown"}""";
+
+    /// <summary>A client address of the test's own (random among 16 million): a bucket no other test drew from.</summary>
+    public static string NewIp() => $"10.{Random.Shared.Next(256)}.{Random.Shared.Next(256)}.{Random.Shared.Next(1, 255)}";
+
+    /// <summary>Registers from a fresh address, so no test's bucket pays for it, and returns the access token.</summary>
+    public async Task<string> RegisterFromNewIpAsync(string? email = null)
+    {
+        using var response = await SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/register")
+        {
+            Body = JsonSerializer.Serialize(new { email = email ?? $"rl-{Guid.NewGuid():N}@example.com", password = "correct horse battery" }),
+            ForwardedFor = NewIp(),
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.ReadJsonAsync())["data"]!["access_token"]!.GetValue<string>();
+    }
 }
 
 public sealed class RateLimitHttpTests(TightRateLimitSilo silo) : IClassFixture<TightRateLimitSilo>
 {
+    private static string NewIp() => TightRateLimitSilo.NewIp();
+
     [Fact]
     public async Task Anonymous_requests_are_limited_per_client_ip_and_route_group_with_headers_and_retry_after()
     {
@@ -34,7 +54,7 @@ public sealed class RateLimitHttpTests(TightRateLimitSilo silo) : IClassFixture<
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < 4; i++)
         {
-            responses.Add(await SendAsync(HttpMethod.Post, "/api/v1/auth/refresh", ip, new { refresh_token = "hsr_unknown" }));
+            responses.Add(await silo.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/refresh") { Body = TightRateLimitSilo.UnknownRefreshToken, ForwardedFor = ip }));
         }
 
         var elapsed = clock.Elapsed;
@@ -59,25 +79,25 @@ public sealed class RateLimitHttpTests(TightRateLimitSilo silo) : IClassFixture<
         Assert.Equal("0", Header(responses[3], "X-RateLimit-Remaining"));
 
         // Another client IP has a bucket of its own.
-        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Post, "/api/v1/auth/refresh", NewIp(), new { refresh_token = "hsr_unknown" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await silo.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/refresh") { Body = TightRateLimitSilo.UnknownRefreshToken, ForwardedFor = NewIp() })).StatusCode);
     }
 
     [Fact]
     public async Task Signed_in_callers_are_limited_per_user_at_their_tiers_rate_and_per_route_group()
     {
-        var first = await RegisterAsync();
-        var second = await RegisterAsync();
+        var first = await silo.RegisterFromNewIpAsync();
+        var second = await silo.RegisterFromNewIpAsync();
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 3; i++)
         {
-            statuses.Add((await SendAsync(HttpMethod.Get, "/api/v1/profile", NewIp(), token: first)).StatusCode);
+            statuses.Add((await ProfileAsync(first)).StatusCode);
         }
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
-        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, "/api/v1/profile", NewIp(), token: second)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, "/api/v1/user/me", NewIp(), token: first)).StatusCode);
-        var limited = await SendAsync(HttpMethod.Get, "/api/v1/profile", NewIp(), token: first);
+        Assert.Equal(HttpStatusCode.OK, (await ProfileAsync(second)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await silo.SendAsync(new TestRequest(HttpMethod.Get, "/api/v1/user/me") { Bearer = first, ForwardedFor = NewIp() })).StatusCode);
+        var limited = await ProfileAsync(first);
         Assert.Equal("\"profile\";q=2;w=60", Header(limited, "RateLimit-Policy"));
     }
 
@@ -85,7 +105,7 @@ public sealed class RateLimitHttpTests(TightRateLimitSilo silo) : IClassFixture<
     public async Task Failed_sign_ins_pause_the_account_from_any_ip_and_successful_ones_cost_nothing()
     {
         var email = $"guarded-{Guid.NewGuid():N}@example.com";
-        await RegisterAsync(email);
+        await silo.RegisterFromNewIpAsync(email);
 
         for (var i = 0; i < 5; i++)
         {
@@ -111,30 +131,12 @@ public sealed class RateLimitHttpTests(TightRateLimitSilo silo) : IClassFixture<
         await (await SignInAsync(unknown, "wrong password!!")).AssertErrorAsync(HttpStatusCode.TooManyRequests, "RATE_LIMITED");
     }
 
-    private static string NewIp() => $"10.{Random.Shared.Next(256)}.{Random.Shared.Next(256)}.{Random.Shared.Next(1, 255)}";
-
     private static string Header(HttpResponseMessage response, string name) => string.Join(",", response.Headers.GetValues(name));
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string ip, object? body = null, string? token = null)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        request.Headers.Add("X-Forwarded-For", ip);
-        if (token is not null)
-        {
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return await silo.Http.SendAsync(request);
-    }
-
-    private async Task<string> RegisterAsync(string? email = null)
-    {
-        var response = await SendAsync(HttpMethod.Post, "/api/v1/auth/register", NewIp(), new { email = email ?? $"rl-{Guid.NewGuid():N}@example.com", password = "correct horse battery" });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.ReadJsonAsync())["data"]!["access_token"]!.GetValue<string>();
-    }
+    private Task<HttpResponseMessage> ProfileAsync(string token) =>
+        silo.SendAsync(new TestRequest(HttpMethod.Get, "/api/v1/profile") { Bearer = token, ForwardedFor = NewIp() });
 
     // Each attempt from a fresh IP: what pauses the account is the per-account guard, not the per-IP bucket.
     private Task<HttpResponseMessage> SignInAsync(string email, string password) =>
-        SendAsync(HttpMethod.Post, "/api/v1/auth/login", NewIp(), new { email, password });
+        silo.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/login") { Body = JsonSerializer.Serialize(new { email, password }), ForwardedFor = NewIp() });
 }

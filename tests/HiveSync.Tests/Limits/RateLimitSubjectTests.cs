@@ -11,6 +11,8 @@ namespace HiveSync.Tests.Limits;
 /// </summary>
 public sealed class RateLimitSubjectTests(TightRateLimitSilo silo) : IClassFixture<TightRateLimitSilo>
 {
+    private static string NewIp() => TightRateLimitSilo.NewIp();
+
     [Theory]
     [InlineData("/api/v1/auth/login", """{"email":"nobody@example.com","password":"wrong password!!"}""")]
     [InlineData("/api/v1/auth/refresh", """{"refresh_token":"hsr_unknown"}""")]
@@ -22,13 +24,13 @@ public sealed class RateLimitSubjectTests(TightRateLimitSilo silo) : IClassFixtu
         var tokens = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            tokens.Add(await RegisterAsync()); // every new account would have added a bucket
+            tokens.Add(await silo.RegisterFromNewIpAsync()); // every new account would have added a bucket
         }
 
         var statuses = new List<HttpStatusCode>();
         foreach (var token in tokens.Append(tokens[0]))
         {
-            using var response = await SendAsync(HttpMethod.Post, path, ip, body, token);
+            using var response = await silo.SendAsync(new TestRequest(HttpMethod.Post, path) { Body = body, Bearer = token, ForwardedFor = ip });
             Assert.Equal("\"auth\";q=3;w=60", string.Join(",", response.Headers.GetValues("RateLimit-Policy")));
             statuses.Add(response.StatusCode);
         }
@@ -47,14 +49,11 @@ public sealed class RateLimitSubjectTests(TightRateLimitSilo silo) : IClassFixtu
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 4; i++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/auth/me");
-            request.Headers.Add("X-Forwarded-For", ip);
-            if (authorization is not null)
+            using var response = await silo.SendAsync(new TestRequest(HttpMethod.Get, "/api/v1/auth/me")
             {
-                request.Headers.TryAddWithoutValidation("Authorization", authorization);
-            }
-
-            using var response = await silo.Http.SendAsync(request);
+                ForwardedFor = ip,
+                Headers = authorization is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["Authorization"] = authorization },
+            });
             statuses.Add(response.StatusCode);
         }
 
@@ -68,12 +67,12 @@ public sealed class RateLimitSubjectTests(TightRateLimitSilo silo) : IClassFixtu
         var statuses = new List<HttpStatusCode>();
         foreach (var host in new[] { "::1", "::2", ":abcd:ef01:2345:6789", "::ffff" })
         {
-            using var response = await SendAsync(HttpMethod.Post, "/api/v1/auth/refresh", prefix + host, """{"refresh_token":"hsr_unknown"}""");
+            using var response = await silo.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/refresh") { Body = TightRateLimitSilo.UnknownRefreshToken, ForwardedFor = prefix + host });
             statuses.Add(response.StatusCode);
         }
 
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
-        using var neighbour = await SendAsync(HttpMethod.Post, "/api/v1/auth/refresh", $"2001:db8:{Random.Shared.Next(1, 0xffff):x}::1", """{"refresh_token":"hsr_unknown"}""");
+        using var neighbour = await silo.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/refresh") { Body = TightRateLimitSilo.UnknownRefreshToken, ForwardedFor = $"2001:db8:{Random.Shared.Next(1, 0xffff):x}::1" });
         Assert.Equal(HttpStatusCode.Unauthorized, neighbour.StatusCode);
     }
 
@@ -86,26 +85,5 @@ public sealed class RateLimitSubjectTests(TightRateLimitSilo silo) : IClassFixtu
     public void The_bucket_subject_is_the_ipv4_address_or_the_ipv6_64(string address, string subject)
     {
         Assert.Equal(subject, ClientAddress.BucketSubject(IPAddress.Parse(address)));
-    }
-
-    private static string NewIp() => $"10.{Random.Shared.Next(256)}.{Random.Shared.Next(256)}.{Random.Shared.Next(1, 255)}";
-
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string ip, string json, string? token = null)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-Forwarded-For", ip);
-        if (token is not null)
-        {
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return await silo.Http.SendAsync(request);
-    }
-
-    private async Task<string> RegisterAsync()
-    {
-        using var response = await SendAsync(HttpMethod.Post, "/api/v1/auth/register", NewIp(), System.Text.Json.JsonSerializer.Serialize(new { email = $"rl-{Guid.NewGuid():N}@example.com", password = "correct horse battery" }));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.ReadJsonAsync())["data"]!["access_token"]!.GetValue<string>();
     }
 }

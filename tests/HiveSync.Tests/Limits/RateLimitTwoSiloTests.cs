@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
+using System.Text.Json;
 using HiveSync.Tests.Platform;
 
 namespace HiveSync.Tests.Limits;
@@ -20,37 +20,33 @@ public sealed class RateLimitTwoSiloTests
     [Fact]
     public async Task Concurrent_requests_spread_over_two_silos_admit_exactly_the_limit_per_ip_and_per_user()
     {
-        var database = await TestPostgres.CreateDatabaseAsync(nameof(RateLimitTwoSiloTests));
         var settings = new Dictionary<string, string>
         {
-            ["ConnectionStrings:Postgres"] = database,
-            ["Orleans:ClusterId"] = "rate-limits",
             ["RateLimits:AnonymousPerMinute:auth"] = AnonymousLimit.ToString(CultureInfo.InvariantCulture),
             ["Tiers:Free:RequestsPerMinute:profile"] = PerUserLimit.ToString(CultureInfo.InvariantCulture),
             ["Tiers:Pro:RequestsPerMinute:profile"] = PerUserLimit.ToString(CultureInfo.InvariantCulture),
             ["Tiers:Premium:RequestsPerMinute:profile"] = PerUserLimit.ToString(CultureInfo.InvariantCulture),
         };
-        await using var first = SiloProcess.Start(settings);
-        await using var second = SiloProcess.Start(settings);
-        await Task.WhenAll(first.WaitReadyAsync(TimeSpan.FromSeconds(90)), second.WaitReadyAsync(TimeSpan.FromSeconds(90)));
-        using var viaFirst = new HttpClient { BaseAddress = first.BaseAddress };
-        using var viaSecond = new HttpClient { BaseAddress = second.BaseAddress };
+        await using var cluster = await SiloCluster.StartAsync(nameof(RateLimitTwoSiloTests), processes: 2, settings);
+        using var viaFirst = new HttpClient { BaseAddress = cluster.Processes[0].BaseAddress };
+        using var viaSecond = new HttpClient { BaseAddress = cluster.Processes[1].BaseAddress };
 
         // The sign-up takes one request from 127.0.0.1's auth bucket: wait until its answer says the bucket is full again.
-        var registered = await viaFirst.PostAsJsonAsync("/api/v1/auth/register", new { email = $"two-{Guid.NewGuid():N}@example.com", password = "correct horse battery" });
+        using var registered = await viaFirst.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/register")
+        {
+            Body = JsonSerializer.Serialize(new { email = $"two-{Guid.NewGuid():N}@example.com", password = "correct horse battery" }),
+        });
         Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
         var token = (await registered.ReadJsonAsync())["data"]!["access_token"]!.GetValue<string>();
         await Task.Delay(SecondsUntilFull(registered));
 
         // Per client IP (both silos see 127.0.0.1): 100 refreshes with a garbage token; the admitted ones answer 401.
         var anonymous = await BurstAsync(100, i =>
-            (i % 2 == 0 ? viaFirst : viaSecond).PostAsJsonAsync("/api/v1/auth/refresh", new { refresh_token = "hsr_unknown" }));
+            (i % 2 == 0 ? viaFirst : viaSecond).SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/refresh") { Body = TightRateLimitSilo.UnknownRefreshToken }));
         AssertAdmittedExactly(AnonymousLimit, anonymous, HttpStatusCode.Unauthorized);
 
         // Per user: 60 profile reads with one token (a bucket nothing has drawn from yet), split over both silos.
-        viaFirst.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        viaSecond.DefaultRequestHeaders.Authorization = viaFirst.DefaultRequestHeaders.Authorization;
-        var signedIn = await BurstAsync(60, i => (i % 2 == 0 ? viaFirst : viaSecond).GetAsync("/api/v1/profile"));
+        var signedIn = await BurstAsync(60, i => (i % 2 == 0 ? viaFirst : viaSecond).SendAsync(new TestRequest(HttpMethod.Get, "/api/v1/profile") { Bearer = token }));
         AssertAdmittedExactly(PerUserLimit, signedIn, HttpStatusCode.OK);
     }
 

@@ -18,7 +18,7 @@ public sealed class ApiConventionsTests(TestSilo silo) : IClassFixture<TestSilo>
     [Fact]
     public async Task Wrong_method_answers_405_in_the_envelope()
     {
-        var response = await silo.Http.PutAsync("/api/v1/auth/login", null);
+        var response = await silo.SendAsync(new TestRequest(HttpMethod.Put, "/api/v1/auth/login"));
 
         await response.AssertErrorAsync(HttpStatusCode.MethodNotAllowed, "METHOD_NOT_ALLOWED");
     }
@@ -26,7 +26,7 @@ public sealed class ApiConventionsTests(TestSilo silo) : IClassFixture<TestSilo>
     [Fact]
     public async Task Non_json_body_answers_415_in_the_envelope()
     {
-        var response = await silo.Http.PostAsync("/api/v1/auth/login", new StringContent("email=a", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"));
+        var response = await silo.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/login") { Body = "email=a", ContentType = "application/x-www-form-urlencoded" });
 
         await response.AssertErrorAsync(HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE");
     }
@@ -37,7 +37,7 @@ public sealed class ApiConventionsTests(TestSilo silo) : IClassFixture<TestSilo>
     [InlineData("")]
     public async Task Malformed_json_answers_400_validation_error(string body)
     {
-        var response = await silo.Http.PostJsonAsync("/api/v1/auth/login", body);
+        var response = await silo.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/login") { Body = body });
 
         await response.AssertErrorAsync(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
     }
@@ -45,7 +45,7 @@ public sealed class ApiConventionsTests(TestSilo silo) : IClassFixture<TestSilo>
     [Fact]
     public async Task A_value_of_the_wrong_type_names_its_field()
     {
-        var response = await silo.Http.PostJsonAsync("/api/v1/auth/login", "{\"email\": 42, \"password\": \"x\"}");
+        var response = await silo.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/login") { Body = "{\"email\": 42, \"password\": \"x\"}" });
 
         await response.AssertValidationErrorAsync("email");
     }
@@ -53,7 +53,7 @@ public sealed class ApiConventionsTests(TestSilo silo) : IClassFixture<TestSilo>
     [Fact]
     public async Task An_unknown_field_is_refused_and_named()
     {
-        var response = await silo.Http.PostJsonAsync("/api/v1/auth/register", "{\"email\": \"a@example.com\", \"password\": \"long enough password\", \"is_admin\": true}");
+        var response = await silo.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/register") { Body = "{\"email\": \"a@example.com\", \"password\": \"long enough password\", \"is_admin\": true}" });
 
         await response.AssertValidationErrorAsync("is_admin");
         await using var db = await silo.OpenDatabaseAsync();
@@ -66,7 +66,7 @@ public sealed class ApiConventionsTests(TestSilo silo) : IClassFixture<TestSilo>
     {
         var big = "{\"email\": \"" + new string('a', 1024 * 1024) + "\"}";
 
-        var response = await silo.Http.PostJsonAsync("/api/v1/auth/login", big);
+        var response = await silo.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/login") { Body = big });
 
         await response.AssertErrorAsync(HttpStatusCode.RequestEntityTooLarge, "PAYLOAD_TOO_LARGE");
     }
@@ -75,12 +75,8 @@ public sealed class ApiConventionsTests(TestSilo silo) : IClassFixture<TestSilo>
     public async Task A_chunked_body_over_the_limit_answers_413()
     {
         var big = "{\"email\": \"" + new string('a', 1024 * 1024) + "\"}";
-        using var content = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(big)));
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/login") { Content = content };
-        request.Headers.TransferEncodingChunked = true;
 
-        var response = await silo.Http.SendAsync(request);
+        var response = await silo.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/login") { Body = big, Chunked = true });
 
         await response.AssertErrorAsync(HttpStatusCode.RequestEntityTooLarge, "PAYLOAD_TOO_LARGE");
     }
@@ -88,10 +84,7 @@ public sealed class ApiConventionsTests(TestSilo silo) : IClassFixture<TestSilo>
     [Fact]
     public async Task A_well_formed_request_id_is_echoed()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");
-        request.Headers.Add("X-Request-Id", "client-req.42:a");
-
-        var response = await silo.Http.SendAsync(request);
+        var response = await silo.SendAsync(new TestRequest(HttpMethod.Get, "/health/live") { RequestId = "client-req.42:a" });
 
         Assert.Equal("client-req.42:a", response.Headers.GetValues("X-Request-Id").Single());
     }
@@ -101,13 +94,7 @@ public sealed class ApiConventionsTests(TestSilo silo) : IClassFixture<TestSilo>
     [InlineData("has spaces and <tags>")]
     public async Task A_missing_or_unsafe_request_id_is_replaced_by_a_generated_one(string? supplied)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/nothing-here");
-        if (supplied is not null)
-        {
-            request.Headers.TryAddWithoutValidation("X-Request-Id", supplied);
-        }
-
-        var response = await silo.Http.SendAsync(request);
+        var response = await silo.SendAsync(new TestRequest(HttpMethod.Get, "/api/v1/nothing-here") { RequestId = supplied });
 
         var id = response.Headers.GetValues("X-Request-Id").Single();
         Assert.Matches("^[0-9a-f]{32}$", id);

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using Xunit.Abstractions;
 
 namespace HiveSync.Tests.Platform;
@@ -83,7 +81,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
                 try
                 {
                     using var response = n % 4 == 0
-                        ? await SendAsync(client, HttpMethod.Patch, token, $"{{\"display_name\": \"user {i} edit {n}\"}}")
+                        ? await client.SendAsync(new TestRequest(HttpMethod.Patch, "/api/v1/profile") { Body = $"{{\"display_name\": \"user {i} edit {n}\"}}", Bearer = token })
                         : await ProfileAsync(client, token);
                     Interlocked.Increment(ref requests);
                     if (!response.IsSuccessStatusCode)
@@ -147,25 +145,12 @@ public sealed class FailoverTests(ITestOutputHelper output)
         var tokens = new List<string>();
         for (var i = 0; i < count; i++)
         {
-            var registered = await client.PostAsJsonAsync("/api/v1/auth/register", new { email = $"failover-{Guid.NewGuid():N}@example.com", password = "correct horse battery" });
-            Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
-            tokens.Add((await registered.ReadJsonAsync())["data"]!["access_token"]!.GetValue<string>());
+            tokens.Add((await client.RegisterAsync($"failover-{Guid.NewGuid():N}@example.com")).AccessToken);
         }
 
         return tokens;
     }
 
-    private static Task<HttpResponseMessage> ProfileAsync(HttpClient client, string token) => SendAsync(client, HttpMethod.Get, token);
-
-    private static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string token, string? json = null)
-    {
-        var request = new HttpRequestMessage(method, "/api/v1/profile");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
-        }
-
-        return client.SendAsync(request);
-    }
+    private static Task<HttpResponseMessage> ProfileAsync(HttpClient client, string token) =>
+        client.SendAsync(new TestRequest(HttpMethod.Get, "/api/v1/profile") { Bearer = token });
 }

@@ -33,8 +33,9 @@ public sealed class UntrustedForwardedForTests(UntrustedProxySilo silo) : IClass
         var registerId = NewRequestId();
         var loginId = NewRequestId();
 
-        using var registered = await SendForwardedAsync("/api/v1/auth/register", Json(new JsonObject { ["email"] = email, ["password"] = Password }), "203.0.113.9", registerId);
-        using var login = await SendForwardedAsync("/api/v1/auth/login", Json(new JsonObject { ["email"] = email, ["password"] = Password }), "198.51.100.7, 203.0.113.9", loginId);
+        var credentials = Json(new JsonObject { ["email"] = email, ["password"] = Password });
+        using var registered = await silo.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/register") { Body = credentials, ForwardedFor = "203.0.113.9", RequestId = registerId });
+        using var login = await silo.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/login") { Body = credentials, ForwardedFor = "198.51.100.7, 203.0.113.9", RequestId = loginId });
 
         var device = SignedIn.From((await registered.AssertOkJsonAsync(HttpStatusCode.Created))["data"]!, Password);
         await login.AssertOkJsonAsync();
@@ -44,14 +45,6 @@ public sealed class UntrustedForwardedForTests(UntrustedProxySilo silo) : IClass
         Assert.All(items, i => Assert.Equal("127.0.0.1", i!["ip_address"]!.GetValue<string>()));
         Assert.Equal("127.0.0.1", Assert.Single(await silo.AuditRowsAsync("auth.register", registerId)).IpAddress);
         Assert.Equal("127.0.0.1", Assert.Single(await silo.AuditRowsAsync("auth.login.succeeded", loginId)).IpAddress);
-    }
-
-    private async Task<HttpResponseMessage> SendForwardedAsync(string path, string json, string forwardedFor, string requestId)
-    {
-        using var request = SessionTokenTestKit.Request(HttpMethod.Post, path, json);
-        request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
-        request.Headers.TryAddWithoutValidation("X-Request-Id", requestId);
-        return await silo.Http.SendAsync(request);
     }
 }
 
@@ -64,9 +57,11 @@ public sealed class UntrustedForwardedForRateLimitTests(UntrustedProxyTightAuthS
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 20 && statuses.LastOrDefault() != HttpStatusCode.TooManyRequests; i++)
         {
-            using var request = SessionTokenTestKit.Request(HttpMethod.Post, "/api/v1/auth/refresh", "{\"refresh_token\":\"hsr_unknown\"}");
-            request.Headers.TryAddWithoutValidation("X-Forwarded-For", $"203.0.113.{i + 1}");
-            using var response = await silo.Http.SendAsync(request);
+            using var response = await silo.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/refresh")
+            {
+                Body = "{\"refresh_token\":\"hsr_unknown\"}",
+                ForwardedFor = $"203.0.113.{i + 1}",
+            });
             statuses.Add(response.StatusCode);
         }
 

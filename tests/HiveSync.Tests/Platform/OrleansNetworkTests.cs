@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -51,12 +49,10 @@ public sealed class OrleansNetworkTests
         // Silo-to-silo calls work: a session ended through one silo is refused through the other.
         using var viaFirst = new HttpClient { BaseAddress = first.BaseAddress };
         using var viaSecond = new HttpClient { BaseAddress = second.BaseAddress };
-        var registered = await viaFirst.PostAsJsonAsync("/api/v1/auth/register", new { email = "tls@example.com", password = "correct horse battery" });
-        var token = (await registered.ReadJsonAsync())["data"]!["access_token"]!.GetValue<string>();
-        viaFirst.DefaultRequestHeaders.Authorization = viaSecond.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        Assert.Equal(HttpStatusCode.OK, (await viaSecond.GetAsync("/api/v1/auth/me")).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await viaSecond.PostAsync("/api/v1/auth/logout", null)).StatusCode);
-        await (await viaFirst.GetAsync("/api/v1/auth/me")).AssertErrorAsync(HttpStatusCode.Unauthorized, "AUTH_SESSION_REVOKED");
+        var token = (await viaFirst.RegisterAsync("tls@example.com")).AccessToken;
+        Assert.Equal(HttpStatusCode.OK, (await viaSecond.SendAsync(new TestRequest(HttpMethod.Get, "/api/v1/auth/me") { Bearer = token })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await viaSecond.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/logout") { Bearer = token })).StatusCode);
+        await (await viaFirst.SendAsync(new TestRequest(HttpMethod.Get, "/api/v1/auth/me") { Bearer = token })).AssertErrorAsync(HttpStatusCode.Unauthorized, "AUTH_SESSION_REVOKED");
 
         // A client with another certificate is refused at the handshake ...
         Assert.False(await SiloAcceptsTlsClientAsync(first.SiloPort, stranger, expectedServer: clusterCertificate));

@@ -37,8 +37,7 @@ public sealed partial class SignedInByDefaultTests(TestSilo silo) : IClassFixtur
 
         foreach (var (method, path) in routes)
         {
-            using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "GET" ? null : new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
-            using var response = await silo.Http.SendAsync(request);
+            using var response = await silo.SendAsync(new TestRequest(new HttpMethod(method), path) { Body = method == "GET" ? null : "{}" });
             Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {path} answered {(int)response.StatusCode} to an anonymous caller");
             await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "AUTH_REQUIRED");
         }
@@ -49,7 +48,7 @@ public sealed partial class SignedInByDefaultTests(TestSilo silo) : IClassFixtur
     {
         using var missing = await silo.Http.GetAsync("/api/v1/no-such-route");
         await missing.AssertErrorAsync(HttpStatusCode.NotFound, "NOT_FOUND");
-        using var wrongMethod = await silo.Http.DeleteAsync("/api/v1/user/me");
+        using var wrongMethod = await silo.SendAsync(new TestRequest(HttpMethod.Delete, "/api/v1/user/me"));
         Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
     }
 

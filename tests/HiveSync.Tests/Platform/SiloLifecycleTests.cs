@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
 
 namespace HiveSync.Tests.Platform;
 
@@ -10,27 +8,19 @@ public sealed class SiloLifecycleTests
     [Fact]
     public async Task A_default_run_prints_hivesync_lines_and_warnings_but_not_the_framework_routine()
     {
-        var database = await TestPostgres.CreateDatabaseAsync(nameof(SiloLifecycleTests) + "_default");
-        await using var silo = SiloProcess.Start(new Dictionary<string, string>
-        {
-            ["ConnectionStrings:Postgres"] = database,
-            ["Orleans:ClusterId"] = "default-logging",
-        });
-        await silo.WaitReadyAsync(TimeSpan.FromSeconds(90));
+        await using var cluster = await SiloCluster.StartAsync(nameof(SiloLifecycleTests) + "Default", processes: 1);
+        var silo = cluster.Processes[0];
 
         // Every request places grains (the Polly line per placement) and runs the whole ASP.NET Core pipeline.
         using var http = new HttpClient { BaseAddress = silo.BaseAddress };
-        var registered = await http.PostAsJsonAsync("/api/v1/auth/register", new { email = "console@example.com", password = "correct horse battery" });
-        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
-        var token = (await registered.ReadJsonAsync())["data"]!["access_token"]!.GetValue<string>();
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/v1/user/me")).StatusCode);
+        var token = (await http.RegisterAsync("console@example.com")).AccessToken;
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(new TestRequest(HttpMethod.Get, "/api/v1/user/me") { Bearer = token })).StatusCode);
         Assert.True(await Eventually.HoldsAsync(() => silo.Output.Contains("HTTP GET /api/v1/user/me answered 200", StringComparison.Ordinal)), silo.Output);
 
         var output = silo.Output;
         Assert.Contains($"HiveSync API:           {silo.BaseAddress.ToString().TrimEnd('/')}/api/v1", output, StringComparison.Ordinal);
         Assert.Contains("Using the PostgreSQL database from ConnectionStrings:Postgres", output, StringComparison.Ordinal);
-        Assert.Contains("is a member of cluster default-logging", output, StringComparison.Ordinal);
+        Assert.Contains($"is a member of cluster {cluster.ClusterId}", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Resilience pipeline executed", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Orleans.Runtime.SiloOptionsLogger", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Configuration Orleans.Configuration.", output, StringComparison.Ordinal);
@@ -42,19 +32,14 @@ public sealed class SiloLifecycleTests
     [Fact]
     public async Task Log_lines_carry_the_request_id_and_sigterm_leaves_the_cluster_cleanly()
     {
-        var database = await TestPostgres.CreateDatabaseAsync(nameof(SiloLifecycleTests));
-        await using var silo = SiloProcess.Start(new Dictionary<string, string>
+        await using var cluster = await SiloCluster.StartAsync(nameof(SiloLifecycleTests), processes: 1, new Dictionary<string, string>
         {
-            ["ConnectionStrings:Postgres"] = database,
-            ["Orleans:ClusterId"] = "lifecycle",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information", // the framework's lines of a request carry its id too
         });
-        await silo.WaitReadyAsync(TimeSpan.FromSeconds(90));
+        var silo = cluster.Processes[0];
 
         using var http = new HttpClient { BaseAddress = silo.BaseAddress };
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/auth/me");
-        request.Headers.Add("X-Request-Id", "trace-me-123");
-        Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(request)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(new TestRequest(HttpMethod.Get, "/api/v1/auth/me") { RequestId = "trace-me-123" })).StatusCode);
         // The console logger writes on its own thread: wait for the line, however busy the machine.
         Assert.True(await Eventually.HoldsAsync(() => silo.Output.Contains("answered 401", StringComparison.Ordinal)), silo.Output);
         var lines = silo.Output.Split('\n').Where(l => l.Contains("trace-me-123", StringComparison.Ordinal)).ToList();
@@ -62,15 +47,11 @@ public sealed class SiloLifecycleTests
         Assert.All(lines, l => Assert.Contains("RequestId:trace-me-123", l, StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("HTTP GET /api/v1/auth/me answered 401", StringComparison.Ordinal));
 
-        using (var term = Process.Start("kill", ["-TERM", silo.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await term.WaitForExitAsync();
-        }
-
-        Assert.Equal(0, await silo.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        await using var connection = new Npgsql.NpgsqlConnection(database);
+        await cluster.TerminateAsync(silo); // SIGTERM, and a clean exit
+        await using var connection = new Npgsql.NpgsqlConnection(cluster.Database);
         await connection.OpenAsync();
-        await using var status = new Npgsql.NpgsqlCommand("SELECT status FROM orleansmembershiptable WHERE deploymentid = 'lifecycle'", connection);
+        await using var status = new Npgsql.NpgsqlCommand("SELECT status FROM orleansmembershiptable WHERE deploymentid = $1", connection);
+        status.Parameters.AddWithValue(cluster.ClusterId);
         Assert.Equal(6, await status.ExecuteScalarAsync()); // Dead: it said goodbye instead of being voted out
     }
 }

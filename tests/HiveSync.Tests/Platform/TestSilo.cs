@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -92,29 +90,18 @@ public class TestSilo : IAsyncLifetime
         ["Auth:PasswordHashIterations"] = "1000",
     };
 
-    public HttpClient NewClient(string? accessToken = null)
-    {
-        var client = new HttpClient { BaseAddress = BaseAddress };
-        if (accessToken is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        }
+    /// <summary>A client of its own (its own connections and cookies), for requests that must not share <see cref="Http"/>'s.</summary>
+    public HttpClient NewClient() => new() { BaseAddress = BaseAddress };
 
-        return client;
-    }
+    /// <summary>Sends one request through <see cref="Http"/> (which keeps cookies; see <c>SessionTokenTestKit.CookielessClient</c>).</summary>
+    public Task<HttpResponseMessage> SendAsync(TestRequest request) => Http.SendAsync(request);
 
     public T Service<T>()
         where T : notnull => Services.GetRequiredService<T>();
 
     /// <summary>Registers a new account and returns the sign-in answer's <c>data</c>.</summary>
-    public async Task<SignedIn> RegisterAsync(string? email = null, string password = "correct horse battery", string? deviceName = null)
-    {
-        email ??= $"user-{Guid.NewGuid():N}@example.com";
-        var response = await Http.PostAsJsonAsync("/api/v1/auth/register", new { email, password, device_name = deviceName });
-        var body = await response.ReadJsonAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToJsonString());
-        return SignedIn.From(body["data"]!, password);
-    }
+    public Task<SignedIn> RegisterAsync(string? email = null, string password = "correct horse battery", string? deviceName = null) =>
+        Http.RegisterAsync(email, password, deviceName);
 
     public async Task<NpgsqlConnection> OpenDatabaseAsync()
     {
@@ -142,6 +129,23 @@ public sealed record SignedIn(long UserId, string Email, string Password, string
         data["refresh_token"]!.GetValue<string>(),
         Guid.Parse(data["session_id"]!.GetValue<string>()),
         data);
+}
+
+/// <summary>Requests every level of test makes, on any client: a silo's, a silo process's, a cluster member's.</summary>
+public static class ApiCalls
+{
+    /// <summary>Registers a new account (asserting 201) and returns the sign-in answer's <c>data</c>.</summary>
+    public static async Task<SignedIn> RegisterAsync(this HttpClient client, string? email = null, string password = "correct horse battery", string? deviceName = null)
+    {
+        email ??= $"user-{Guid.NewGuid():N}@example.com";
+        using var response = await client.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/register")
+        {
+            Body = JsonSerializer.Serialize(new { email, password, device_name = deviceName }),
+        });
+        var body = await response.ReadJsonAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToJsonString());
+        return SignedIn.From(body["data"]!, password);
+    }
 }
 
 public static class HttpAssertions
@@ -179,12 +183,6 @@ public static class HttpAssertions
 
         return error;
     }
-
-    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string path, string json) =>
-        client.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
-
-    public static Task<HttpResponseMessage> PatchJsonAsync(this HttpClient client, string path, string json) =>
-        client.PatchAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
     public static JsonSerializerOptions SnakeCase { get; } = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 }

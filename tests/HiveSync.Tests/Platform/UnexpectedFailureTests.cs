@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 
 namespace HiveSync.Tests.Platform;
 
@@ -15,12 +14,11 @@ public sealed class UnexpectedFailureTests(TestSilo silo) : IClassFixture<TestSi
             await sabotage.ExecuteNonQueryAsync();
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/register")
+        var response = await silo.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/register")
         {
-            Content = JsonContent.Create(new { email = "b@example.com", password = "long enough password" }),
-        };
-        request.Headers.Add("X-Request-Id", "boom-1");
-        var response = await silo.Http.SendAsync(request);
+            Body = """{"email":"b@example.com","password":"long enough password"}""",
+            RequestId = "boom-1",
+        });
 
         var error = await response.AssertErrorAsync(HttpStatusCode.InternalServerError, "INTERNAL_ERROR");
         Assert.Equal("boom-1", error["details"]!["request_id"]!.GetValue<string>());

@@ -319,13 +319,12 @@ public sealed class ProfileTests(TestSilo silo) : IClassFixture<TestSilo>
     public async Task Patch_with_a_non_json_content_type_is_415()
     {
         var (user, before, beforeRow) = await UserWithProfileAsync();
-        using var request = new HttpRequestMessage(HttpMethod.Patch, "/api/v1/profile")
+        using var response = await silo.SendAsync(new TestRequest(HttpMethod.Patch, "/api/v1/profile")
         {
-            Content = new StringContent("""{"display_name":"x"}""", Encoding.UTF8, "text/plain"),
-        };
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", user.AccessToken);
-
-        using var response = await silo.Http.SendAsync(request);
+            Body = """{"display_name":"x"}""",
+            ContentType = "text/plain",
+            Bearer = user.AccessToken,
+        });
 
         await response.AssertErrorAsync(HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE");
         await AssertUnchangedAsync(user, before, beforeRow);
