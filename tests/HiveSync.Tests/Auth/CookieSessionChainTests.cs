@@ -1,6 +1,4 @@
 using Dapper;
-using HiveSync.Tests.Platform;
-using static HiveSync.Tests.Auth.SessionTokenTestKit;
 
 namespace HiveSync.Tests.Auth;
 

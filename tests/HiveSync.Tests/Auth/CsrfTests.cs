@@ -1,6 +1,5 @@
 using System.Net;
 using HiveSync.Tests.Platform;
-using static HiveSync.Tests.Auth.AuthTestKit;
 using static HiveSync.Tests.Auth.SessionTokenTestKit;
 
 namespace HiveSync.Tests.Auth;

@@ -1,6 +1,5 @@
 using System.Net;
 using HiveSync.Tests.Platform;
-using static HiveSync.Tests.Auth.AuthTestKit;
 
 namespace HiveSync.Tests.Auth;
 

@@ -1,10 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Dapper;
-using HiveSync.Silo;
 using HiveSync.Tests.Platform;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
 using static HiveSync.Tests.Auth.AuthTestKit;
 using static HiveSync.Tests.Auth.SessionTokenTestKit;
 

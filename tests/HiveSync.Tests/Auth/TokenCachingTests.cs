@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using HiveSync.Tests.Platform;
 using static HiveSync.Tests.Auth.AuthTestKit;
-using static HiveSync.Tests.Auth.SessionTokenTestKit;
 
 namespace HiveSync.Tests.Auth;
 

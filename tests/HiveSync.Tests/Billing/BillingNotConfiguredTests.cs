@@ -1,10 +1,7 @@
 using System.Net;
 using HiveSync.Grains.Interfaces.Billing;
-using HiveSync.Silo;
 using HiveSync.Tests.Auth;
 using HiveSync.Tests.Platform;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
 using static HiveSync.Tests.Billing.BillingTestKit;
 
 namespace HiveSync.Tests.Billing;

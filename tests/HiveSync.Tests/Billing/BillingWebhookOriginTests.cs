@@ -4,10 +4,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HiveSync.Grains.Interfaces.Billing;
-using HiveSync.Silo;
 using HiveSync.Tests.Auth;
 using HiveSync.Tests.Platform;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using static HiveSync.Tests.Billing.BillingTestKit;
@@ -248,16 +246,8 @@ public sealed class BillingOriginSettingsTests
     /// <summary>Starts a silo with these settings and returns the billing warnings it logged while starting.</summary>
     private static async Task<IReadOnlyList<string>> StartUpWarningsAsync(Dictionary<string, string?> billing)
     {
-        var settings = new Dictionary<string, string?>(billing)
-        {
-            ["ConnectionStrings:Postgres"] = await TestPostgres.CreateDatabaseAsync("billing-warnings"),
-            ["urls"] = "http://127.0.0.1:0",
-            ["Orleans:ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8],
-            ["Orleans:SiloPort"] = TestSilo.FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
         var captured = new CapturedLog();
-        await using var host = await SiloHost.BuildAsync([], config => config.AddInMemoryCollection(settings));
+        await using var host = await TestSilo.BuildHostAsync([new("ConnectionStrings:Postgres", await TestPostgres.CreateDatabaseAsync("billing-warnings")), .. billing]);
         host.App.Services.GetRequiredService<ILoggerFactory>().AddProvider(captured);
         await host.App.StartAsync();
         await host.App.StopAsync();

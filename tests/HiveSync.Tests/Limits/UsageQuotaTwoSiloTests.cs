@@ -1,7 +1,6 @@
 using HiveSync.Grains.Interfaces.Limits;
 using HiveSync.Tests.Platform;
 using HiveSync.WebApi.Platform;
-using Orleans.Runtime;
 using Orleans.Runtime.Placement;
 using Xunit.Abstractions;
 

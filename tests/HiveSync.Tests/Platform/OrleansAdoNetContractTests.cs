@@ -7,7 +7,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
-using Orleans.Runtime;
 using Orleans.Runtime.MembershipService;
 using Orleans.Storage;
 using HiveSync.Grains.Platform;

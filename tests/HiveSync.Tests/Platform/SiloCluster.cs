@@ -1,9 +1,6 @@
-using System.Globalization;
 using HiveSync.Silo;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Orleans.Runtime;
 
 namespace HiveSync.Tests.Platform;
 
@@ -11,6 +8,7 @@ namespace HiveSync.Tests.Platform;
 /// N silo processes on one database and cluster id, as production runs them: start them, wait until all are
 /// Active, kill one (SIGKILL) or stop one (SIGTERM), add more. Silos open no gateway, so a test that calls grains
 /// directly joins the cluster itself with <see cref="JoinInProcessAsync"/> and uses that silo's grain factory.
+/// Every silo process a test starts is started here, one that is meant never to join too (<see cref="StartProcess"/>).
 /// </summary>
 public sealed class SiloCluster : IAsyncDisposable
 {
@@ -117,18 +115,7 @@ public sealed class SiloCluster : IAsyncDisposable
     /// <summary>A silo in the test process that joins this cluster, for calling grains through its grain factory.</summary>
     public async Task<InProcessSilo> JoinInProcessAsync()
     {
-        var settings = new Dictionary<string, string?>(TestSilo.CommonSettings)
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["Orleans:SiloPort"] = TestSilo.FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        foreach (var (key, value) in _settings)
-        {
-            settings[key] = value;
-        }
-
-        var host = await SiloHost.BuildAsync([], config => config.AddInMemoryCollection(settings));
+        var host = await TestSilo.BuildHostAsync(_settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
         await host.App.StartAsync();
         var silo = new InProcessSilo(host);
         _inProcess.Add(silo);

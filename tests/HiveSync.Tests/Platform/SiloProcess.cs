@@ -4,7 +4,10 @@ using System.Text;
 
 namespace HiveSync.Tests.Platform;
 
-/// <summary>A HiveSync silo as a separate OS process (the built <c>HiveSync.Silo.dll</c>), as production runs it.</summary>
+/// <summary>
+/// A HiveSync silo as a separate OS process (the built <c>HiveSync.Silo.dll</c>), as production runs it. The building
+/// block of <see cref="SiloCluster"/>, which is what tests start processes through.
+/// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
     private readonly Process _process;

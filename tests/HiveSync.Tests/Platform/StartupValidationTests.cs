@@ -1,5 +1,3 @@
-using HiveSync.Silo;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace HiveSync.Tests.Platform;
@@ -37,17 +35,11 @@ public static class InvalidSetting
 {
     public static async Task<OptionsValidationException> AssertStartUpFailsAsync(string key, string value)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Postgres"] = await TestPostgres.CreateDatabaseAsync("startup"),
-            ["urls"] = "http://127.0.0.1:0",
-            ["Orleans:SiloPort"] = TestSilo.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            [key] = value,
-        };
+        var database = await TestPostgres.CreateDatabaseAsync("startup");
 
         return await Assert.ThrowsAsync<OptionsValidationException>(async () =>
         {
-            await using var host = await SiloHost.BuildAsync([], config => config.AddInMemoryCollection(settings));
+            await using var host = await TestSilo.BuildHostAsync([new("ConnectionStrings:Postgres", database), new(key, value)]);
             await host.App.StartAsync();
         });
     }

@@ -31,25 +31,7 @@ public class TestSilo : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await TestPostgres.CreateDatabaseAsync(GetType().Name);
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Postgres"] = ConnectionString,
-            ["urls"] = "http://127.0.0.1:0",
-            ["Orleans:ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8],
-            ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        foreach (var (key, value) in CommonSettings)
-        {
-            settings[key] = value;
-        }
-
-        foreach (var (key, value) in Settings)
-        {
-            settings[key] = value;
-        }
-
-        _host = await SiloHost.BuildAsync([], config => config.AddInMemoryCollection(settings));
+        _host = await BuildHostAsync([new("ConnectionStrings:Postgres", ConnectionString), .. Settings]);
         await _host.App.StartAsync();
         BaseAddress = new Uri(_host.Urls.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
         Http = NewClient();
@@ -91,6 +73,28 @@ public class TestSilo : IAsyncLifetime
     };
 
     /// <summary>A client of its own (its own connections and cookies), for requests that must not share <see cref="Http"/>'s.</summary>
+    /// <summary>
+    /// Builds (does not start) a silo host in the test process: loopback, fresh ports, a cluster of its own, warnings
+    /// and worse logged, <see cref="CommonSettings"/>, then <paramref name="settings"/>. Every in-process silo of the
+    /// tests is built here.
+    /// </summary>
+    public static Task<SiloHost> BuildHostAsync(IEnumerable<KeyValuePair<string, string?>> settings)
+    {
+        var all = new Dictionary<string, string?>(CommonSettings)
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Orleans:ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8],
+            ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+
+        return SiloHost.BuildAsync([], config => config.AddInMemoryCollection(all));
+    }
+
     public HttpClient NewClient() => new() { BaseAddress = BaseAddress };
 
     /// <summary>Sends one request through <see cref="Http"/> (which keeps cookies; see <c>SessionTokenTestKit.CookielessClient</c>).</summary>
