@@ -39,7 +39,7 @@ public sealed record SessionDbRow(Guid Id, long UserId, string? DeviceName, stri
 /// <summary>Requests and database look-ups shared by the auth and profile tests.</summary>
 public static class AuthTestKit
 {
-    public const string Password = "correct horse battery";
+    public const string Password = ApiCalls.Password;
 
     public static readonly string[] UserObjectKeys = ["id", "email", "tier", "subscription_status", "subscription_id", "renews_at", "ends_at"];
 

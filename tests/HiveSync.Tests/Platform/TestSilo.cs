@@ -72,7 +72,6 @@ public class TestSilo : IAsyncLifetime
         ["Auth:PasswordHashIterations"] = "1000",
     };
 
-    /// <summary>A client of its own (its own connections and cookies), for requests that must not share <see cref="Http"/>'s.</summary>
     /// <summary>
     /// Builds (does not start) a silo host in the test process: loopback, fresh ports, a cluster of its own, warnings
     /// and worse logged, <see cref="CommonSettings"/>, then <paramref name="settings"/>. Every in-process silo of the
@@ -95,6 +94,7 @@ public class TestSilo : IAsyncLifetime
         return SiloHost.BuildAsync([], config => config.AddInMemoryCollection(all));
     }
 
+    /// <summary>A client of its own (its own connections and cookies), for requests that must not share <see cref="Http"/>'s.</summary>
     public HttpClient NewClient() => new() { BaseAddress = BaseAddress };
 
     /// <summary>Sends one request through <see cref="Http"/> (which keeps cookies; see <c>SessionTokenTestKit.CookielessClient</c>).</summary>
@@ -104,7 +104,7 @@ public class TestSilo : IAsyncLifetime
         where T : notnull => Services.GetRequiredService<T>();
 
     /// <summary>Registers a new account and returns the sign-in answer's <c>data</c>.</summary>
-    public Task<SignedIn> RegisterAsync(string? email = null, string password = "correct horse battery", string? deviceName = null) =>
+    public Task<SignedIn> RegisterAsync(string? email = null, string password = ApiCalls.Password, string? deviceName = null) =>
         Http.RegisterAsync(email, password, deviceName);
 
     public async Task<NpgsqlConnection> OpenDatabaseAsync()
@@ -138,8 +138,11 @@ public sealed record SignedIn(long UserId, string Email, string Password, string
 /// <summary>Requests every level of test makes, on any client: a silo's, a silo process's, a cluster member's.</summary>
 public static class ApiCalls
 {
+    /// <summary>The password of every test account whose test does not choose one.</summary>
+    public const string Password = "correct horse battery";
+
     /// <summary>Registers a new account (asserting 201) and returns the sign-in answer's <c>data</c>.</summary>
-    public static async Task<SignedIn> RegisterAsync(this HttpClient client, string? email = null, string password = "correct horse battery", string? deviceName = null)
+    public static async Task<SignedIn> RegisterAsync(this HttpClient client, string? email = null, string password = Password, string? deviceName = null)
     {
         email ??= $"user-{Guid.NewGuid():N}@example.com";
         using var response = await client.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/register")

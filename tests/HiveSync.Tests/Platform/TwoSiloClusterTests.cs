@@ -15,7 +15,7 @@ public sealed class TwoSiloClusterTests
         using var viaSecond = new HttpClient { BaseAddress = second.BaseAddress };
 
         // Register and write the profile through the first silo (tokens are signed with the cluster's shared key).
-        var token = (await viaFirst.RegisterAsync("two@example.com", Password)).AccessToken;
+        var token = (await viaFirst.RegisterAsync("two@example.com")).AccessToken;
         var patched = await viaFirst.SendAsync(new TestRequest(HttpMethod.Patch, "/api/v1/profile") { Body = "{\"display_name\": \"Written via silo one\"}", Bearer = token });
         Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
 
@@ -35,7 +35,7 @@ public sealed class TwoSiloClusterTests
         cluster.Kill(first);
         var login = await RetryWhileUnavailableAsync(() => viaSecond.SendAsync(new TestRequest(HttpMethod.Post, "/api/v1/auth/login")
         {
-            Body = JsonSerializer.Serialize(new { email = "two@example.com", password = Password }),
+            Body = JsonSerializer.Serialize(new { email = "two@example.com", password = ApiCalls.Password }),
         }));
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         var newToken = (await login.ReadJsonAsync())["data"]!["access_token"]!.GetValue<string>();
@@ -60,8 +60,6 @@ public sealed class TwoSiloClusterTests
         Assert.Contains("apt-get install -y postgresql", silo.Output, StringComparison.Ordinal);
         Assert.Contains("ConnectionStrings:Postgres", silo.Output, StringComparison.Ordinal);
     }
-
-    private const string Password = "correct horse battery";
 
     private static TestRequest Profile(string token) => new(HttpMethod.Get, "/api/v1/profile") { Bearer = token };
 
