@@ -25,6 +25,7 @@ public static class HiveSyncApi
 {
     public const string OpenApiPath = "/openapi/v1.json";
     public const string ApiReferencePath = "/scalar/v1";
+    public const string ApiBasePath = "/api/v1";
 
     public static IServiceCollection AddHiveSyncApi(this IServiceCollection services, IConfiguration configuration)
     {
@@ -77,10 +78,12 @@ public static class HiveSyncApi
         app.MapOpenApi(OpenApiPath).AllowAnonymous();
         app.MapScalarApiReference("/scalar", options => options.WithTitle("HiveSync API").WithOpenApiRoutePattern(OpenApiPath)).AllowAnonymous();
 
-        app.MapAuthApi();
-        app.MapUserApi();
-        app.MapProfileApi();
-        app.MapBillingApi();
+        // Every route group hangs off one /api/v1 group, so what applies to the whole API is declared once here.
+        var api = app.MapGroup(ApiBasePath);
+        api.MapAuthApi();
+        api.MapUserApi();
+        api.MapProfileApi();
+        api.MapBillingApi();
         return app;
     }
 

@@ -18,7 +18,7 @@ public static class AuthApi
 {
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/auth").WithTags("Auth").RequireRateLimit(RateLimitGroups.Auth);
+        var api = app.MapGroup("/auth").WithTags("Auth").RequireRateLimit(RateLimitGroups.Auth);
 
         api.MapPost("/register", Register).AllowAnonymous().WithNoStore().Describe("register", "Create an account and sign in").ProducesErrors(400, 409, 413, 415);
         api.MapPost("/login", Login).AllowAnonymous().WithNoStore().Describe("login", "Sign in with email and password").ProducesErrors(400, 401, 413, 415);

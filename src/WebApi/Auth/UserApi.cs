@@ -14,7 +14,7 @@ public static class UserApi
 {
     public static IEndpointRouteBuilder MapUserApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/user").WithTags("Auth").RequireAuthorization().RequireRateLimit(RateLimitGroups.User);
+        var api = app.MapGroup("/user").WithTags("Auth").RequireAuthorization().RequireRateLimit(RateLimitGroups.User);
 
         api.MapGet("/me", Me).Describe("getUserMe", "The signed-in user with subscription fields (unwrapped)").ProducesErrors(401);
 

@@ -27,8 +27,8 @@ public static class BillingApi
 
     public static IEndpointRouteBuilder MapBillingApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/billing").WithTags("Billing").RequireAuthorization().RequireRateLimit(RateLimitGroups.Billing);
-        var webhook = app.MapGroup("/api/v1/billing").WithTags("Billing").AllowAnonymous().RequireRateLimit(RateLimitGroups.BillingWebhook);
+        var api = app.MapGroup("/billing").WithTags("Billing").RequireAuthorization().RequireRateLimit(RateLimitGroups.Billing);
+        var webhook = app.MapGroup("/billing").WithTags("Billing").AllowAnonymous().RequireRateLimit(RateLimitGroups.BillingWebhook);
 
         api.MapPost("/start-checkout", StartCheckout).Describe("startCheckout", "A LemonSqueezy checkout link for a paid tier").ProducesErrors(400, 401, 409, 413, 415, 503);
         api.MapPost("/change-plan", ChangePlan).Describe("changePlan", "Move the caller's subscription to another tier or cycle").ProducesErrors(400, 401, 404, 409, 413, 415, 503);

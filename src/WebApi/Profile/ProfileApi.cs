@@ -18,7 +18,7 @@ public static class ProfileApi
 {
     public static IEndpointRouteBuilder MapProfileApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/profile").WithTags("Profile").RequireAuthorization().RequireRateLimit(RateLimitGroups.Profile);
+        var api = app.MapGroup("/profile").WithTags("Profile").RequireAuthorization().RequireRateLimit(RateLimitGroups.Profile);
 
         api.MapGet("/", Get).Describe("getProfile", "The caller's profile").ProducesErrors(401);
         api.MapPatch("/", Update).Accepts<ProfilePatchRequest>("application/json").Describe("updateProfile", "Change display name, avatar or preferences").ProducesErrors(400, 401, 413, 415);
