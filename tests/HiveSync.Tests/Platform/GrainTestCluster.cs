@@ -13,9 +13,10 @@ namespace HiveSync.Tests.Platform;
 /// <summary>
 /// An Orleans TestingHost cluster (one silo in the test process) running the real grains on a fresh PostgreSQL
 /// database, shared by one test class (<c>IClassFixture&lt;GrainTestCluster&gt;</c>, or a subclass that overrides
-/// <see cref="Settings"/> or <see cref="Start"/>). The silo registers its services, grain storage and reminders
-/// as a HiveSync silo does; domain time is a <see cref="FakeTimeProvider"/> the tests move, so nothing expires
-/// because the machine was slow.
+/// what differs: <see cref="Settings"/>, <see cref="Start"/>, <see cref="Silos"/>, <see cref="ConfigureServices"/>,
+/// <see cref="PrepareDatabaseAsync"/>). The silos register their services, grain storage and reminders as a
+/// HiveSync silo does; domain time is a <see cref="FakeTimeProvider"/> the tests move, so nothing expires because
+/// the machine was slow.
 /// </summary>
 public class GrainTestCluster : IAsyncLifetime
 {
@@ -35,19 +36,32 @@ public class GrainTestCluster : IAsyncLifetime
     /// <summary>Where domain time starts.</summary>
     protected virtual DateTimeOffset Start => DateTimeOffset.UtcNow;
 
+    /// <summary>How many silos: more than one where a test needs grains and services on different silos.</summary>
+    protected virtual short Silos => 1;
+
+    /// <summary>What a test class adds to each silo after HiveSync's own services (test doubles of its own, ...).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
+    /// <summary>Runs on the fresh, migrated database before the silos start (tables of the test's own, ...).</summary>
+    protected virtual Task PrepareDatabaseAsync() => Task.CompletedTask;
+
     public async Task InitializeAsync()
     {
         Time = new FakeTimeProvider(Start);
         ConnectionString = await TestPostgres.CreateDatabaseAsync(GetType().Name);
         Database = NpgsqlDataSource.Create(ConnectionString);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(TestSilo.CommonSettings).AddInMemoryCollection(Settings).Build();
-        var builder = new InProcessTestClusterBuilder(1);
+        await PrepareDatabaseAsync();
+        var builder = new InProcessTestClusterBuilder(Silos);
         builder.ConfigureSilo((_, silo) =>
         {
             OrleansHosting.AddGrainStorageAndReminders(silo, ConnectionString);
             silo.Services.AddSingleton(new DomainClock(Time)); // before the grains' services, which default to the system clock
             silo.Services.AddHiveSyncGrainServices(Database, configuration); // as SiloHost registers them (the API aside)
             silo.Services.AddHostedService<UserChangeListener>();
+            ConfigureServices(silo.Services);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -1,15 +1,12 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Dapper;
-using HiveSync.Grains;
 using HiveSync.Grains.Audit;
 using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.Grains.Platform;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 using Npgsql;
-using Orleans.TestingHost;
 
 namespace HiveSync.Tests.Platform;
 
@@ -189,57 +186,32 @@ public sealed class StoredWorkStalls
 }
 
 /// <summary>
-/// Two silos in an Orleans TestingHost cluster with ADO.NET reminders on a fresh PostgreSQL database, each with its
-/// own instances of the test kinds (as two silo processes would have), and domain time under the test's control:
-/// delays and leases run out when the test moves the clock.
+/// Two silos, each with its own instances of the test kinds (as two silo processes would have), on a fresh
+/// database: delays and leases run out when the test moves the domain clock.
 /// </summary>
-public sealed class StoredWorkCluster : IAsyncLifetime
+public sealed class StoredWorkCluster : GrainTestCluster
 {
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 11, 12, 0, 0, TimeSpan.Zero));
-
     public StoredWorkStalls Stalls { get; } = new();
 
-    public InProcessTestCluster Cluster { get; private set; } = null!;
+    protected override DateTimeOffset Start => new(2026, 3, 11, 12, 0, 0, TimeSpan.Zero);
 
-    public string ConnectionString { get; private set; } = "";
-
-    private NpgsqlDataSource Database { get; set; } = null!;
+    protected override short Silos => 2;
 
     /// <summary>A kind as silo <paramref name="silo"/> (0 or 1) holds it.</summary>
     public T On<T>(int silo)
         where T : TestWork => Cluster.Silos[silo].ServiceProvider.GetRequiredService<T>();
 
-    public async Task InitializeAsync()
+    protected override async Task PrepareDatabaseAsync()
     {
-        ConnectionString = await TestPostgres.CreateDatabaseAsync(nameof(StoredWorkTests));
-        Database = NpgsqlDataSource.Create(ConnectionString);
-        await using (var connection = await Database.OpenConnectionAsync())
-        {
-            await connection.ExecuteAsync(TestWork.CreateTableSql("test_deliveries") + TestWork.CreateTableSql("test_idempotent_work"));
-        }
-
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.UseAdoNetReminderService(o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = ConnectionString;
-            });
-            silo.Services.AddSingleton(new DomainClock(Time));
-            silo.Services.AddHiveSyncGrainServices(Database);
-            silo.Services.AddSingleton(Stalls);
-            silo.Services.AddSingleton<TestDeliveries>();
-            silo.Services.AddSingleton<TestIdempotentWork>();
-        });
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
+        await using var connection = await Database.OpenConnectionAsync();
+        await connection.ExecuteAsync(TestWork.CreateTableSql("test_deliveries") + TestWork.CreateTableSql("test_idempotent_work"));
     }
 
-    public async Task DisposeAsync()
+    protected override void ConfigureServices(IServiceCollection services)
     {
-        await Cluster.DisposeAsync();
-        await Database.DisposeAsync();
+        services.AddSingleton(Stalls);
+        services.AddSingleton<TestDeliveries>();
+        services.AddSingleton<TestIdempotentWork>();
     }
 
     public async Task<long> ReminderPeriodMillisecondsAsync(string reminderName)
