@@ -173,8 +173,8 @@ public sealed class UserGrain(
 
     public async Task<string> ReloadAccount()
     {
-        _user = await store.LoadUserAsync(UserId) ?? throw new DomainException(ErrorCodes.UserNotFound, "This user does not exist.");
-        return _user.Role;
+        _user = await store.LoadUserAsync(UserId); // memory follows the row, gone or not
+        return RequireUser().Role;
     }
 
     public async Task SetPlan(IReadOnlyList<UserPlan> timeline)
