@@ -69,8 +69,13 @@ public enum SessionCheckResult
     UnknownUser,
 }
 
+/// <summary>
+/// The answer of the per-request check. For a live session it also carries the account as it is now (so a route
+/// that shows it needs no second call) and, when the route draws from the caller's own rate-limit bucket, the
+/// decision for this request, taken in the same call.
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record SessionCheck(SessionCheckResult Result, string Role, string Tier);
+public sealed record SessionCheck(SessionCheckResult Result, string Role, string Tier, UserAccount? Account = null, Limits.RateLimitDecision? RateLimit = null);
 
 public enum SessionEndReason
 {

@@ -19,9 +19,13 @@ public interface IUserGrain : IGrainWithIntegerKey
     /// <summary>Rotates the refresh token of a session; a used token revokes the whole session.</summary>
     Task<IssuedSession> Refresh(Guid sessionId, byte[] refreshTokenHash, DeviceInfo device);
 
-    /// <summary>Whether an access token's session is still live; records when it was last seen.</summary>
+    /// <summary>
+    /// Whether an access token's session is still live; records when it was last seen. With a route group, a live
+    /// session also takes one request from the user's own bucket of that group at their tier's rate: the user's
+    /// buckets live in this grain, so every request's checks are one call and the count is exact across silos.
+    /// </summary>
     [AlwaysInterleave]
-    Task<SessionCheck> CheckSession(Guid sessionId, DeviceInfo device);
+    Task<SessionCheck> CheckSession(Guid sessionId, string? rateLimitGroup = null);
 
     /// <summary>
     /// Opens a cookie session (web frontend) for a redeemed one-time token; null when the session that asked for

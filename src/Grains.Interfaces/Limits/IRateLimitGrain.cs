@@ -18,7 +18,11 @@ public interface IRateLimitGrain : IGrainWithStringKey
 
 /// <summary><paramref name="Limit"/> requests per <paramref name="WindowSeconds"/>, spread evenly (bursts up to the limit).</summary>
 [GenerateSerializer, Immutable]
-public sealed record RateLimitPolicy(string Name, int Limit, int WindowSeconds);
+public sealed record RateLimitPolicy(string Name, int Limit, int WindowSeconds)
+{
+    /// <summary>The window of every per-minute limit (route groups' requests per minute).</summary>
+    public const int MinuteSeconds = 60;
+}
 
 /// <param name="ResetSeconds">Seconds until the bucket is full again.</param>
 /// <param name="RetryAfterSeconds">When refused, seconds until one request would be allowed; else 0.</param>

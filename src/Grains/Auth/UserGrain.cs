@@ -2,6 +2,7 @@ using HiveSync.Grains.Audit;
 using HiveSync.Grains.Interfaces.Auth;
 using HiveSync.Grains.Interfaces.Limits;
 using HiveSync.Grains.Interfaces.Platform;
+using HiveSync.Grains.Limits;
 using HiveSync.Grains.Platform;
 using HiveSync.Grains.Profile;
 using Microsoft.AspNetCore.Identity;
@@ -20,6 +21,7 @@ public sealed class UserGrain(
     AuditLog audit,
     PasswordHashing passwords,
     IOptionsMonitor<AuthOptions> options,
+    IOptions<TierOptions> tiers,
     DomainClock clock,
     ILogger<UserGrain> logger) : Grain, IUserGrain
 {
@@ -28,6 +30,7 @@ public sealed class UserGrain(
 
     private readonly Dictionary<Guid, SessionRow> _sessions = [];
     private readonly HashSet<Guid> _touching = []; // checks interleave: one last-seen write per session at a time
+    private readonly Dictionary<string, GcraBucket> _rateBuckets = []; // per route group; memory only, like every bucket
     private IReadOnlyList<UserPlan> _plan = [];
     private UserRow? _user;
 
@@ -93,7 +96,10 @@ public sealed class UserGrain(
         return new IssuedSession(ToAccount(user), sessionId, token, renewed.ExpiresAt.AsUtc());
     }
 
-    public async Task<SessionCheck> CheckSession(Guid sessionId, DeviceInfo device)
+    public Task<SessionCheck> CheckSession(Guid sessionId, string? rateLimitGroup = null) =>
+        Task.FromResult(Check(sessionId, rateLimitGroup));
+
+    private SessionCheck Check(Guid sessionId, string? rateLimitGroup)
     {
         if (_user is null)
         {
@@ -113,12 +119,15 @@ public sealed class UserGrain(
         }
 
         session.LastUsedAt = now;
+        var account = ToAccount(_user);
+        var decision = rateLimitGroup is null ? null : TakeRequest(rateLimitGroup, account.Tier, now);
         if (now - session.LastSeenAt >= LastSeenFlushInterval)
         {
-            await TouchAsync(session, now);
+            // In the background on this activation: the request does not wait for a bookkeeping write.
+            _ = TouchAsync(session, now);
         }
 
-        return new SessionCheck(SessionCheckResult.Active, _user.Role, ToAccount(_user).Tier);
+        return new SessionCheck(SessionCheckResult.Active, account.Role, account.Tier, account, decision);
     }
 
     public async Task<IssuedCookieSession?> StartCookieSession(Guid issuingSessionId, DeviceInfo device)
@@ -280,7 +289,7 @@ public sealed class UserGrain(
         }
     }
 
-    /// <summary>Records when a session was last seen; a failed write costs the request nothing and is retried next time.</summary>
+    /// <summary>Records when a session was last seen; a failed write costs the request nothing and is retried next time (never throws).</summary>
     private async Task TouchAsync(SessionRow session, DateTime now)
     {
         if (!_touching.Add(session.Id))
@@ -293,7 +302,7 @@ public sealed class UserGrain(
             await store.TouchSessionAsync(session.Id, now);
             session.LastSeenAt = now;
         }
-        catch (Npgsql.NpgsqlException error)
+        catch (Exception error)
         {
             logger.LogWarning(error, "Could not record last_seen_at of session {SessionId}", session.Id);
         }
@@ -301,6 +310,17 @@ public sealed class UserGrain(
         {
             _touching.Remove(session.Id);
         }
+    }
+
+    private RateLimitDecision TakeRequest(string group, string tier, DateTime now)
+    {
+        if (!_rateBuckets.TryGetValue(group, out var bucket))
+        {
+            _rateBuckets[group] = bucket = new GcraBucket();
+        }
+
+        var policy = new RateLimitPolicy(group, tiers.Value.For(tier).RequestsPerMinuteFor(group), RateLimitPolicy.MinuteSeconds);
+        return bucket.Decide(policy, now, take: true);
     }
 
     private UserRow RequireUser() => _user ?? throw new DomainException(ErrorCodes.UserNotFound, "This user does not exist.");

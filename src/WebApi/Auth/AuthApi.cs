@@ -58,8 +58,8 @@ public static class AuthApi
         return TypedResults.NoContent();
     }
 
-    public static async Task<Ok<DataEnvelope<UserResponse>>> Me(ClaimsPrincipal user, [AsParameters] AuthServices services) =>
-        TypedResults.Ok(new DataEnvelope<UserResponse>(UserResponse.From(await services.User(user).GetAccount())));
+    public static Ok<DataEnvelope<UserResponse>> Me(HttpContext http) =>
+        TypedResults.Ok(new DataEnvelope<UserResponse>(UserResponse.From(http.CallerAccount())));
 
     public static async Task<Ok<PageEnvelope<SessionResponse>>> ListSessions(ClaimsPrincipal user, [AsParameters] PageQuery query, HttpContext http, [AsParameters] AuthServices services)
     {

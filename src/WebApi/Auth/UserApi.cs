@@ -1,6 +1,6 @@
-using System.Security.Claims;
 using HiveSync.Grains.Interfaces.Limits;
 using HiveSync.WebApi.Platform;
+using HiveSync.WebApi.Platform.Auth;
 using HiveSync.WebApi.Platform.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -21,6 +21,6 @@ public static class UserApi
         return app;
     }
 
-    public static async Task<Ok<UserResponse>> Me(ClaimsPrincipal user, [AsParameters] AuthServices services) =>
-        TypedResults.Ok(UserResponse.From(await services.User(user).GetAccount()));
+    // The account comes with the session check every signed-in request makes: no second grain call.
+    public static Ok<UserResponse> Me(HttpContext context) => TypedResults.Ok(UserResponse.From(context.CallerAccount()));
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -7,43 +8,44 @@ namespace HiveSync.WebApi.Platform;
 /// <summary>
 /// Accepts a well-formed <c>X-Request-Id</c> or makes one, echoes it, and puts it in the log scope
 /// (every log line of the request) and in Orleans' request context (the grains' audit entries).
-/// Writes one access-log line per request.
+/// Writes one access-log line per request: at Information for failures and slow answers, at Debug for the
+/// rest, so the console is not the bottleneck of a busy silo (set this category to Debug to see every request).
 /// </summary>
 public sealed partial class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdMiddleware> logger)
 {
     public const string HeaderName = "X-Request-Id";
     public const string ContextKey = "request_id";
 
+    /// <summary>Answers slower than this are logged at Information even when they succeed.</summary>
+    public static readonly TimeSpan SlowAnswer = TimeSpan.FromSeconds(1);
+
     public async Task InvokeAsync(HttpContext context)
     {
         var supplied = context.Request.Headers[HeaderName].ToString();
         var requestId = SafeRequestId().IsMatch(supplied) ? supplied : Guid.NewGuid().ToString("N");
         context.TraceIdentifier = requestId;
-        context.Response.OnStarting(() =>
-        {
-            context.Response.Headers[HeaderName] = requestId; // at the last moment: error writers clear headers
-            return Task.CompletedTask;
-        });
+        context.Response.Headers[HeaderName] = requestId; // error writers keep the headers already set
         Orleans.Runtime.RequestContext.Set(ContextKey, requestId);
-        using (logger.BeginScope("RequestId:{RequestId}", requestId))
+        using var scope = logger.BeginScope("RequestId:{RequestId}", requestId);
+        var started = Stopwatch.GetTimestamp();
+        try
         {
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            try
+            await next(context);
+        }
+        finally
+        {
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            var status = context.Response.StatusCode;
+            var level = status >= StatusCodes.Status400BadRequest || elapsed >= SlowAnswer ? LogLevel.Information : LogLevel.Debug;
+            if (logger.IsEnabled(level))
             {
-                await next(context);
-            }
-            finally
-            {
-                // The one access-log line per request (handlers do not log their own).
-                logger.LogInformation(
-                    "HTTP {Method} {Path} answered {StatusCode} in {ElapsedMs:0.0} ms",
-                    context.Request.Method,
-                    context.Request.Path,
-                    context.Response.StatusCode,
-                    System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                Answered(logger, level, context.Request.Method, context.Request.Path, status, elapsed.TotalMilliseconds);
             }
         }
     }
+
+    [LoggerMessage("HTTP {Method} {Path} answered {StatusCode} in {ElapsedMs:0.0} ms")]
+    private static partial void Answered(ILogger logger, LogLevel level, string method, PathString path, int statusCode, double elapsedMs);
 
     // Client ids go into logs and headers: only short, printable, header-safe values are taken.
     [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$")]

@@ -15,7 +15,12 @@ public sealed class SiloLifecycleTests
         using var http = new HttpClient { BaseAddress = silo.BaseAddress };
         var token = (await http.RegisterAsync("console@example.com")).AccessToken;
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(new TestRequest(HttpMethod.Get, "/api/v1/user/me") { Bearer = token })).StatusCode);
-        Assert.True(await Eventually.HoldsAsync(() => silo.Output.Contains("HTTP GET /api/v1/user/me answered 200", StringComparison.Ordinal)), silo.Output);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(new TestRequest(HttpMethod.Get, "/api/v1/user/me"))).StatusCode);
+
+        // Failures are access-logged by default, quick successes only at Debug (the console must not throttle a busy silo);
+        // the console keeps the order of the lines, so once the 401's line is there the 200 would have been too.
+        Assert.True(await Eventually.HoldsAsync(() => silo.Output.Contains("HTTP GET /api/v1/user/me answered 401", StringComparison.Ordinal)), silo.Output);
+        Assert.DoesNotContain("HTTP GET /api/v1/user/me answered 200", silo.Output, StringComparison.Ordinal);
 
         var output = silo.Output;
         Assert.Contains($"HiveSync API:           {silo.BaseAddress.ToString().TrimEnd('/')}/api/v1", output, StringComparison.Ordinal);
@@ -35,6 +40,7 @@ public sealed class SiloLifecycleTests
         await using var cluster = await SiloCluster.StartAsync(nameof(SiloLifecycleTests), processes: 1, new Dictionary<string, string>
         {
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information", // the framework's lines of a request carry its id too
+            ["Logging:LogLevel:HiveSync.WebApi.Platform.RequestIdMiddleware"] = "Debug", // every request's line, successes too
         });
         var silo = cluster.Processes[0];
 
@@ -46,6 +52,8 @@ public sealed class SiloLifecycleTests
         Assert.True(lines.Count >= 2, silo.Output); // the auth challenge and the access-log line at least
         Assert.All(lines, l => Assert.Contains("RequestId:trace-me-123", l, StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("HTTP GET /api/v1/auth/me answered 401", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(new TestRequest(HttpMethod.Get, "/health/live") { RequestId = "quick-ok-456" })).StatusCode);
+        Assert.True(await Eventually.HoldsAsync(() => silo.Output.Contains("RequestId:quick-ok-456 HTTP GET /health/live answered 200", StringComparison.Ordinal)), silo.Output);
 
         await cluster.TerminateAsync(silo); // SIGTERM, and a clean exit
         await using var connection = new Npgsql.NpgsqlConnection(cluster.Database);

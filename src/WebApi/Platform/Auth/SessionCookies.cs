@@ -25,7 +25,7 @@ public sealed class SessionCookies(IOptions<AuthOptions> options, IHostEnvironme
     /// </summary>
     private const string HostPrefix = "__Host-";
 
-    private readonly JsonWebTokenHandler _handler = new();
+    private readonly RememberingTokenHandler _handler = new();
     private TokenValidationParameters? _validation;
     private byte[]? _csrfKey;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using HiveSync.Grains.Interfaces.Auth;
 using HiveSync.Grains.Interfaces.Platform;
+using HiveSync.WebApi.Platform.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,8 +21,25 @@ public static class SessionValidation
             && Guid.TryParse(identity?.FindFirst(AccessTokens.SessionClaim)?.Value, out sessionId);
     }
 
-    public static Task<SessionCheck> CheckAsync(HttpContext context, long userId, Guid sessionId) =>
-        context.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IUserGrain>(userId).CheckSession(sessionId, DeviceInfoOf.Request(context));
+    /// <summary>
+    /// The one grain call of every signed-in request: session live, role and tier now, the account, and the
+    /// decision of the route's rate limit when it draws from the caller's own bucket. Kept for the rest of the request.
+    /// </summary>
+    public static async Task<SessionCheck> CheckAsync(HttpContext context, long userId, Guid sessionId)
+    {
+        var user = context.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IUserGrain>(userId);
+        var check = await user.CheckSession(sessionId, RateLimitRoutes.CallerBucketGroup(context.GetEndpoint()));
+        context.Features.Set(check);
+        return check;
+    }
+
+    /// <summary>This request's check, made during authentication (a signed-in route only).</summary>
+    public static SessionCheck CheckedSession(this HttpContext context) =>
+        context.Features.Get<SessionCheck>() ?? throw new InvalidOperationException("No session check ran for this request: the route is not signed in.");
+
+    /// <summary>The signed-in caller's account as the session check found it, current to this request.</summary>
+    public static UserAccount CallerAccount(this HttpContext context) =>
+        context.CheckedSession().Account ?? throw new InvalidOperationException("The session check of a live session carries the account.");
 
     /// <summary>The answer for a session that is no longer live.</summary>
     public static (ApiErrorCode Code, string Message) Rejection(SessionCheckResult result) => result == SessionCheckResult.Expired

@@ -22,40 +22,63 @@ public static class RateLimitingExtensions
     }
 }
 
+/// <summary>Which bucket a route draws from.</summary>
+public static class RateLimitRoutes
+{
+    /// <summary>
+    /// The route group whose bucket a signed-in caller of this endpoint draws from, or null: not limited, or an
+    /// anonymous entry point (sign-up, sign-in, refresh, ...), which always counts against the client IP.
+    /// </summary>
+    public static string? CallerBucketGroup(Endpoint? endpoint) =>
+        endpoint?.Metadata.GetMetadata<RateLimitMetadata>() is { } metadata && endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null
+            ? metadata.Group
+            : null;
+}
+
 /// <summary>
 /// Runs after authentication and before authorization: a signed-in caller of a protected route draws from their
-/// own bucket at their tier's rate; everyone else from their client IP's bucket at the anonymous rate. That
-/// includes anonymous entry points (sign-up, sign-in, refresh, ...) whatever credentials come with them, so no
-/// token (and no number of accounts) buys more guesses, and callers refused for bad credentials, so token
-/// guessing is counted. Every limited answer carries the IETF draft's <c>RateLimit-Policy</c>/<c>RateLimit</c>
-/// fields and GitHub-style <c>X-RateLimit-*</c>; over the limit it is 429.
+/// own bucket at their tier's rate (the decision was taken by the session check, in the user's grain, in the same
+/// call); everyone else from their client IP's bucket at the anonymous rate. That includes anonymous entry points
+/// whatever credentials come with them, so no token (and no number of accounts) buys more guesses, and callers
+/// refused for bad credentials, so token guessing is counted. Every limited answer carries the IETF draft's
+/// <c>RateLimit-Policy</c>/<c>RateLimit</c> fields and GitHub-style <c>X-RateLimit-*</c>; over the limit it is 429.
 /// </summary>
-public sealed class RateLimitingMiddleware(RequestDelegate next, IGrainFactory grains, IOptions<TierOptions> tiers, IOptions<RateLimitOptions> anonymous, TimeProvider clock)
+public sealed class RateLimitingMiddleware(RequestDelegate next, IGrainFactory grains, IOptions<RateLimitOptions> anonymous, TimeProvider clock)
 {
-    public const int WindowSeconds = 60;
+    public const int WindowSeconds = RateLimitPolicy.MinuteSeconds;
 
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         var endpoint = context.GetEndpoint();
         if (endpoint?.Metadata.GetMetadata<RateLimitMetadata>() is not { } metadata)
         {
-            await next(context);
-            return;
+            return next(context);
         }
 
-        var asUser = context.User.Identity?.IsAuthenticated == true && endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null;
-        var (subject, limit) = asUser
-            ? ("user:" + context.User.UserId().ToString(CultureInfo.InvariantCulture), tiers.Value.For(context.User.Tier()).RequestsPerMinuteFor(metadata.Group))
-            : (ClientAddress.BucketSubject(context.Connection.RemoteIpAddress), anonymous.Value.AnonymousPerMinuteFor(metadata.Group));
-        var bucket = grains.GetGrain<IRateLimitGrain>(RateLimitKeys.Bucket(metadata.Group, subject));
-        var decision = await bucket.Acquire(new RateLimitPolicy(metadata.Group, limit, WindowSeconds));
+        if (context.User.Identity?.IsAuthenticated == true && RateLimitRoutes.CallerBucketGroup(endpoint) is not null)
+        {
+            var taken = context.CheckedSession().RateLimit ?? throw new InvalidOperationException("The session check of a limited route carries its decision.");
+            return ApplyAsync(context, taken);
+        }
+
+        return DrawFromClientAddressAsync(context, metadata.Group);
+    }
+
+    private async Task DrawFromClientAddressAsync(HttpContext context, string group)
+    {
+        var bucket = grains.GetGrain<IRateLimitGrain>(RateLimitKeys.Bucket(group, ClientAddress.BucketSubject(context.Connection.RemoteIpAddress)));
+        await ApplyAsync(context, await bucket.Acquire(new RateLimitPolicy(group, anonymous.Value.AnonymousPerMinuteFor(group), WindowSeconds)));
+    }
+
+    private Task ApplyAsync(HttpContext context, RateLimitDecision decision)
+    {
         RateLimitHeaders.Write(context.Response, decision, clock.GetUtcNow());
         if (!decision.Allowed)
         {
             throw decision.Refused("Too many requests; retry after the number of seconds in Retry-After.");
         }
 
-        await next(context);
+        return next(context);
     }
 }
 
