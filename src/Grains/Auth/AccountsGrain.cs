@@ -10,10 +10,13 @@ using Orleans.Concurrency;
 namespace HiveSync.Grains.Auth;
 
 /// <summary>
-/// Entry points keyed by email or refresh token. Stateless, so every silo runs it locally and in parallel;
-/// every change is handed to the owning <see cref="IUserGrain"/>.
+/// Entry points keyed by email or refresh token. Stateless, so every silo runs it locally and in parallel, and
+/// reentrant, so a sign-in or refresh waiting on PostgreSQL or on a user's grain never holds up the next one
+/// (without it each silo would run only as many at once as it has cores); every change is handed to the owning
+/// <see cref="IUserGrain"/>.
 /// </summary>
 [StatelessWorker]
+[Reentrant]
 public sealed class AccountsGrain(UserStore store, AuditLog audit, PasswordHashing passwords, DomainClock clock, IOptions<LoginGuardOptions> guardOptions) : Grain, IAccountsGrain
 {
     public const int DeviceNameMaxLength = 100;

@@ -183,29 +183,32 @@ public sealed class UserStore(NpgsqlDataSource db)
     /// Marks the presented token used and issues its successor, in one transaction. False when the presented
     /// token was already used (a replay), in which case nothing changes.
     /// </summary>
+    /// <summary>
+    /// Spends the presented refresh token and issues its successor, in one statement (atomic, one round trip): the
+    /// successor exists, and the session is renewed, only if the presented token was live and unused. False: it was not.
+    /// </summary>
     public async Task<bool> RotateRefreshTokenAsync(SessionRow session, byte[] presentedHash, byte[] newHash)
     {
         await using var connection = await db.OpenConnectionAsync();
-        await using var tx = await connection.BeginTransactionAsync();
-        var used = await connection.ExecuteAsync(
-            "UPDATE refresh_tokens SET used_at = @now WHERE token_hash = @presentedHash AND session_id = @sessionId AND used_at IS NULL",
-            new { now = session.LastSeenAt, presentedHash, sessionId = session.Id },
-            tx);
-        if (used != 1)
-        {
-            return false;
-        }
-
-        await InsertRefreshTokenAsync(connection, tx, session, newHash);
-        await connection.ExecuteAsync(
+        var rotated = await connection.ExecuteScalarAsync<long>(
             """
-            UPDATE device_sessions SET expires_at = @ExpiresAt, last_seen_at = @LastSeenAt, ip_address = @IpAddress, user_agent = @UserAgent WHERE id = @Id;
-            DELETE FROM refresh_tokens WHERE session_id = @Id AND expires_at < @LastSeenAt;
+            WITH spent AS (
+                UPDATE refresh_tokens SET used_at = @LastSeenAt
+                WHERE token_hash = @presentedHash AND session_id = @Id AND used_at IS NULL
+                RETURNING session_id
+            ), successor AS (
+                INSERT INTO refresh_tokens (token_hash, session_id, user_id, issued_at, expires_at)
+                SELECT @newHash, @Id, @UserId, @LastSeenAt, @ExpiresAt FROM spent
+            ), renewed AS (
+                UPDATE device_sessions SET expires_at = @ExpiresAt, last_seen_at = @LastSeenAt, ip_address = @IpAddress, user_agent = @UserAgent
+                WHERE id IN (SELECT session_id FROM spent)
+            ), pruned AS (
+                DELETE FROM refresh_tokens WHERE session_id IN (SELECT session_id FROM spent) AND expires_at < @LastSeenAt AND token_hash <> @presentedHash
+            )
+            SELECT count(*) FROM spent
             """,
-            session,
-            tx);
-        await tx.CommitAsync();
-        return true;
+            new { presentedHash, newHash, session.Id, session.UserId, session.LastSeenAt, session.ExpiresAt, session.IpAddress, session.UserAgent });
+        return rotated == 1;
     }
 
     public async Task<RefreshTokenRow?> FindRefreshTokenAsync(byte[] tokenHash)

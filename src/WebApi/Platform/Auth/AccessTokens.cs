@@ -17,6 +17,7 @@ public sealed class AccessTokens(IOptions<AuthOptions> options, TimeProvider clo
     public const string TierClaim = "tier";
 
     private readonly JsonWebTokenHandler _handler = new();
+    private SigningCredentials? _credentials; // one key object, so its HMAC is set up once and reused
 
     public IssuedAccessToken Issue(IssuedSession session)
     {
@@ -36,7 +37,7 @@ public sealed class AccessTokens(IOptions<AuthOptions> options, TimeProvider clo
                 [RoleClaim] = session.User.Role,
                 [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
             },
-            SigningCredentials = new SigningCredentials(SigningKey(options.Value), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = _credentials ??= new SigningCredentials(SigningKey(options.Value), SecurityAlgorithms.HmacSha256),
         });
         return new IssuedAccessToken(token, expires, (int)options.Value.AccessTokenLifetime.TotalSeconds);
     }
