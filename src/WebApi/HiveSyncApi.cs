@@ -39,6 +39,7 @@ public static class HiveSyncApi
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.TryAddTimeProvider();
         services.AddSingleton<AccessTokens>();
+        services.AddSingleton(typeof(GrainReferences<>));
         services.AddBearerAuthentication();
         services.AddCookieSessionAuthentication();
         services.AddOpenApi(OpenApiConventions.Configure);

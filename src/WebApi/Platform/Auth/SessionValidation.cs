@@ -27,7 +27,7 @@ public static class SessionValidation
     /// </summary>
     public static async Task<SessionCheck> CheckAsync(HttpContext context, long userId, Guid sessionId)
     {
-        var user = context.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IUserGrain>(userId);
+        var user = context.RequestServices.GetRequiredService<GrainReferences<IUserGrain>>().Get(userId);
         var check = await user.CheckSession(sessionId, RateLimitRoutes.CallerBucketGroup(context.GetEndpoint()));
         context.Features.Set(check);
         return check;
