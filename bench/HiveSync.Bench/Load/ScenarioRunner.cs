@@ -1,0 +1,187 @@
+using HiveSync.Bench.Platform;
+using HiveSync.Bench.Reporting;
+using HiveSync.Bench.Seeding;
+using HiveSync.Bench.Servers;
+
+namespace HiveSync.Bench.Load;
+
+/// <summary>
+/// The scenarios, in the order they run. Each measured run follows an unreported warm-up with the same script;
+/// the server CPU of the measured run is read around it.
+/// </summary>
+public sealed class ScenarioRunner(BenchOptions options, Wrk wrk, BenchServers servers, DataFiles data, MarkdownReport report, CpuTrace? trace)
+{
+    public const int StandardConnections = 32;
+    public const int SignInConnections = 8;
+    private const int WarmUpSeconds = 2;
+    private const int FewRequests = 1000;
+
+    /// <summary>Scenarios that run at <see cref="StandardConnections"/> only.</summary>
+    private static readonly string[] StandardScenarios = ["live", "profile", "refresh", "exchange", "webhook", "cluster"];
+
+    /// <summary>Connection counts the baseline must be measured at for every selected scenario's ratio.</summary>
+    public IReadOnlyList<int> BaselineConnections()
+    {
+        var counts = new SortedSet<int>();
+        if (options.Runs("baseline") || options.Runs("me"))
+        {
+            counts.UnionWith(options.Connections);
+        }
+
+        if (StandardScenarios.Any(options.Runs))
+        {
+            counts.Add(StandardConnections);
+        }
+
+        if (options.Runs("login"))
+        {
+            counts.Add(SignInConnections);
+        }
+
+        return [.. counts];
+    }
+
+    public async Task BaselineAsync(ServerProcess baseline, CancellationToken ct)
+    {
+        foreach (var connections in BaselineConnections())
+        {
+            await MeasureAsync("baseline", "baseline GET /json (bare Kestrel)", [Run("plain", baseline, "/json", connections)], [baseline], ct, measureDatabase: false);
+        }
+    }
+
+    public async Task SiloAsync(ServerProcess silo, CancellationToken ct)
+    {
+        if (options.Runs("live"))
+        {
+            await MeasureAsync("live", "GET /health/live, anonymous", [Run("plain", silo, "/health/live", StandardConnections)], [silo], ct);
+        }
+
+        if (options.Runs("me"))
+        {
+            foreach (var connections in options.Connections)
+            {
+                await MeasureAsync("me", "GET /api/v1/user/me", [Run("bearer_get", silo, "/", connections, "/api/v1/user/me", data.AccessTokens)], [silo], ct);
+            }
+        }
+
+        if (options.Runs("profile"))
+        {
+            await MeasureAsync("profile", "GET /api/v1/profile", [Run("bearer_get", silo, "/", StandardConnections, "/api/v1/profile", data.AccessTokens)], [silo], ct);
+            await MeasureAsync("profile", "PATCH /api/v1/profile (display_name)", [Run("profile_patch", silo, "/", StandardConnections, data.AccessTokens)], [silo], ct);
+        }
+
+        if (options.Runs("refresh"))
+        {
+            var pool = File.ReadLines(data.RefreshTokens).Count();
+            await MeasureAsync("refresh", "POST /api/v1/auth/refresh (rotation)", [Run("refresh", silo, "/", StandardConnections, data.RefreshTokens)], [silo], ct, countsStatuses: true,
+                note: () => $"token pool {pool} → {File.ReadLines(data.RefreshTokens).Count()}: each run loses those in flight when it stops");
+        }
+
+        if (options.Runs("login"))
+        {
+            await MeasureAsync("login", "POST /api/v1/auth/login, wrong password", [Run("login_failed", silo, "/", SignInConnections, data.Emails)], [silo], ct, countsStatuses: true);
+            await MeasureAsync("login", "POST /api/v1/auth/login, unknown email", [Run("login_failed", silo, "/", SignInConnections, data.UnknownEmails)], [silo], ct, countsStatuses: true);
+        }
+
+        if (options.Runs("exchange"))
+        {
+            await MeasureAsync("exchange", "POST session-token / session-exchange, alternating", [Run("exchange", silo, "/", StandardConnections, data.AccessTokens)], [silo], ct, countsStatuses: true);
+        }
+
+        if (options.Runs("webhook"))
+        {
+            await MeasureAsync("webhook", "POST /api/v1/billing/webhook, signed events", [Run("webhook", silo, "/", StandardConnections, data.Webhooks, data.WebhookPosition)], [silo], ct, note: WebhookNote);
+        }
+    }
+
+    /// <summary>user/me through both silos at once, one wrk each; the sum is the cluster's throughput. Only the first silo is traced.</summary>
+    public async Task ClusterAsync(IReadOnlyList<ServerProcess> silos, CancellationToken ct)
+    {
+        var runs = silos.Select(s => Run("bearer_get", s, "/", StandardConnections, "/api/v1/user/me", data.AccessTokens)).ToList();
+        await MeasureAsync("cluster", "GET /api/v1/user/me", runs, silos, ct, perRunLabel: i => $"via {silos[i].Name}");
+    }
+
+    private string? WebhookNote()
+    {
+        var sent = File.Exists(data.WebhookPosition) && long.TryParse(File.ReadAllText(data.WebhookPosition).Trim(), out var n) ? n : 0;
+        var total = File.ReadLines(data.Webhooks).LongCount();
+        return sent > total ? $"{total} distinct events, then redeliveries" : null;
+    }
+
+    private WrkRun Run(string script, ServerProcess server, string path, int connections, params string[] scriptArgs) =>
+        new(script, new Uri(server.BaseUrl, path), connections, options.Seconds, scriptArgs);
+
+    private async Task MeasureAsync(
+        string scenario,
+        string label,
+        List<WrkRun> runs,
+        IReadOnlyList<ServerProcess> measured,
+        CancellationToken ct,
+        bool measureDatabase = true,
+        bool countsStatuses = false,
+        Func<string?>? note = null,
+        Func<int, string>? perRunLabel = null)
+    {
+        var connectionsText = runs.Count == 1 ? $"{runs[0].Connections}" : $"{runs.Count}×{runs[0].Connections}";
+        Console.WriteLine($"- {label}, {connectionsText} connection(s)");
+        await RunAllAsync(runs.Select(r => r with { Seconds = WarmUpSeconds }), measured, ct);
+
+        Task<string>? traced = null;
+        if (trace is not null && scenario != "baseline")
+        {
+            traced = trace.CollectAsync(measured[0].Pid, options.Seconds + (int)CpuTrace.AttachTime.TotalSeconds, ct);
+            await Task.Delay(CpuTrace.AttachTime, ct);
+        }
+
+        var serverBefore = measured.Sum(s => s.CpuTicks);
+        var postgresBefore = servers.PostgresCpuTicks;
+        var results = await RunAllAsync(runs, measured, ct);
+        var serverTicks = measured.Sum(s => s.CpuTicks) - serverBefore;
+        var postgresTicks = measureDatabase ? servers.PostgresCpuTicks - postgresBefore : (long?)null;
+
+        var requests = results.Sum(r => r.Requests);
+        double? PerRequest(long? ticks) => requests > 0 && ticks is long t ? ProcessCpu.Microseconds(t) / requests : null;
+        long Errors(WrkResult r) => countsStatuses ? r.Unexpected : r.StatusErrors;
+        var baselineConnections = runs[0].Connections;
+        if (runs.Count == 1)
+        {
+            var result = results[0];
+            var few = result.Requests < FewRequests ? $"only {result.Requests} requests: coarse percentiles" : null;
+            var notes = string.Join("; ", new[] { note?.Invoke(), few }.OfType<string>());
+            report.Add(new ReportRow(scenario, label, connectionsText, baselineConnections, result.RequestsPerSecond, result, Errors(result), result.SocketErrors,
+                PerRequest(serverTicks), PerRequest(postgresTicks), notes.Length == 0 ? null : notes));
+        }
+        else
+        {
+            // One line per wrk without CPU (a request through one silo also costs the other), then their sum with it.
+            for (var i = 0; i < results.Length; i++)
+            {
+                report.Add(new ReportRow(scenario, $"{label} {perRunLabel?.Invoke(i)}", $"{runs[i].Connections}", baselineConnections, results[i].RequestsPerSecond, results[i],
+                    Errors(results[i]), results[i].SocketErrors, null, null));
+            }
+
+            report.Add(new ReportRow(scenario, $"{label}, {runs.Count} silos together", connectionsText, baselineConnections, results.Sum(r => r.RequestsPerSecond), null,
+                results.Sum(Errors), results.Sum(r => r.SocketErrors), PerRequest(serverTicks), PerRequest(postgresTicks)));
+        }
+
+        var last = report.Rows[^1];
+        Console.WriteLine($"  {last.RequestsPerSecond:0} req/s, p50 {results[0].P50Us / 1000:0.00} ms, p99 {results[0].P99Us / 1000:0.00} ms, errors {last.Errors}/{last.SocketErrors}, server CPU {last.ServerCpuUs:0} µs/req");
+        if (traced is not null)
+        {
+            report.AddTrace($"{label}, {connectionsText} connections", trace!.Profile, await traced);
+        }
+    }
+
+    /// <summary>The wrk runs side by side; a server that died under them is named as the cause, not wrk's refused connection.</summary>
+    private async Task<WrkResult[]> RunAllAsync(IEnumerable<WrkRun> runs, IReadOnlyList<ServerProcess> measured, CancellationToken ct)
+    {
+        try
+        {
+            return await Task.WhenAll(runs.Select(r => wrk.RunAsync(r, ct)));
+        }
+        catch (InvalidOperationException) when (measured.Select(s => s.ExitedBecause).OfType<string>().FirstOrDefault() is { } exited)
+        {
+            throw new InvalidOperationException(exited);
+        }
+    }
+}

@@ -1,0 +1,1 @@
+-- The URL's own GET, nothing else (baseline, /health/live).

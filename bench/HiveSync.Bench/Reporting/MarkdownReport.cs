@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text;
+
+namespace HiveSync.Bench.Reporting;
+
+/// <summary>The run as Markdown: header, one table of every run, the sign-in timing comparison, notes and traces.</summary>
+public sealed class MarkdownReport
+{
+    private readonly List<ReportRow> _rows = [];
+    private readonly List<(string Label, string Profile, string Top)> _traces = [];
+
+    public IReadOnlyList<ReportRow> Rows => _rows;
+
+    public void Add(ReportRow row) => _rows.Add(row);
+
+    public void AddTrace(string label, string profile, string top) => _traces.Add((label, profile, top));
+
+    public double? BaselineRequestsPerSecond(int connections) =>
+        _rows.FirstOrDefault(r => r.Scenario == "baseline" && r.BaselineConnections == connections)?.RequestsPerSecond;
+
+    public string Render(RunInfo info)
+    {
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"# HiveSync benchmark, {info.StartedUtc:yyyy-MM-dd HH:mm} UTC");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {info.Machine}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- .NET: {info.DotNet}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Server: {info.Server}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- PostgreSQL: {info.Postgres}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Load: {info.Load}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Data: {info.Data}");
+        md.AppendLine();
+        md.AppendLine("| Scenario | Conns | Req/s | × baseline | p50 ms | p99 ms | p99.9 ms | Errors | Socket errors | Server CPU µs/req | PostgreSQL CPU µs/req |");
+        md.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        foreach (var row in _rows)
+        {
+            var baseline = BaselineRequestsPerSecond(row.BaselineConnections);
+            var ratio = row.Scenario == "baseline" || baseline is not > 0 ? "" : (row.RequestsPerSecond / baseline.Value).ToString("0.000", CultureInfo.InvariantCulture);
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| {row.Label}{(row.Note is null ? "" : $" ({row.Note})")} | {row.ConnectionsText} | {row.RequestsPerSecond:0} | {ratio} | {Ms(row.Latency?.P50Us)} | {Ms(row.Latency?.P99Us)} | {Ms(row.Latency?.P999Us)} | {row.Errors} | {row.SocketErrors} | {Us(row.ServerCpuUs)} | {Us(row.PostgresCpuUs)} |");
+        }
+
+        AppendSignInComparison(md);
+        AppendNotes(md);
+        foreach (var (label, profile, top) in _traces)
+        {
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"<details><summary>Trace: {label} (dotnet-trace, {profile}, top functions by exclusive samples, idle waits left out)</summary>");
+            md.AppendLine();
+            md.AppendLine("```");
+            md.AppendLine(top);
+            md.AppendLine("```");
+            md.AppendLine("</details>");
+        }
+
+        return md.ToString();
+    }
+
+    private void AppendSignInComparison(StringBuilder md)
+    {
+        var wrong = _rows.FirstOrDefault(r => r.Scenario == "login" && r.Label.Contains("wrong", StringComparison.Ordinal));
+        var unknown = _rows.FirstOrDefault(r => r.Scenario == "login" && r.Label.Contains("unknown", StringComparison.Ordinal));
+        if (wrong?.Latency is not { } w || unknown?.Latency is not { } u)
+        {
+            return;
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Failed sign-in: wrong password vs unknown email");
+        md.AppendLine();
+        md.AppendLine("The two must take the same time (the unknown email verifies a decoy hash), or timing tells which accounts exist.");
+        md.AppendLine();
+        md.AppendLine("| | Req/s | p50 ms | p99 ms | p99.9 ms |");
+        md.AppendLine("|---|--:|--:|--:|--:|");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| wrong password, existing email | {wrong.RequestsPerSecond:0.0} | {Ms(w.P50Us)} | {Ms(w.P99Us)} | {Ms(w.P999Us)} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| unknown email | {unknown.RequestsPerSecond:0.0} | {Ms(u.P50Us)} | {Ms(u.P99Us)} | {Ms(u.P999Us)} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| difference (unknown − wrong) | {Percent(unknown.RequestsPerSecond, wrong.RequestsPerSecond)} | {Percent(u.P50Us, w.P50Us)} | {Percent(u.P99Us, w.P99Us)} | {Percent(u.P999Us, w.P999Us)} |");
+    }
+
+    private static void AppendNotes(StringBuilder md)
+    {
+        md.AppendLine();
+        md.AppendLine("## How to read it");
+        md.AppendLine();
+        md.AppendLine("- Each run is `wrk -t1 -c<conns> -d<seconds>s --latency` after an unreported 2 s warm-up with the same script. wrk, the servers and PostgreSQL share this machine's cores, so the client's own CPU is part of every figure.");
+        md.AppendLine("- × baseline: requests/s over the bare Kestrel `GET /json` at the same connection count in this run (the cluster rows: at one wrk's 32).");
+        md.AppendLine("- Errors: responses with a status the scenario did not expect (non-2xx; failed sign-ins expect 401). Socket errors: wrk's connect, read and write errors and time-outs (10 s).");
+        md.AppendLine("- Server CPU: user + system time of the server process(es) during the measured run (`/proc/<pid>/stat`) over the requests answered. PostgreSQL CPU: the same for the postmaster and its backends.");
+        md.AppendLine("- Cluster: silo 1 is stopped and two fresh silos (A, B) join the same database and cluster, so the users' grains activate on either and about half the calls hop between silos; one wrk per silo, side by side.");
+        md.AppendLine("- Rate limits and the sign-in guard are raised far above the load, but their checks still run on every request; PBKDF2 runs at its default iterations.");
+    }
+
+    private static string Ms(double? microseconds) => microseconds is double us ? (us / 1000).ToString("0.00", CultureInfo.InvariantCulture) : "";
+
+    private static string Us(double? microseconds) => microseconds is double us ? us.ToString("0", CultureInfo.InvariantCulture) : "";
+
+    private static string Percent(double value, double reference) =>
+        reference > 0 ? ((value - reference) / reference * 100).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + " %" : "";
+}
