@@ -63,7 +63,7 @@ public static class BenchRun
                 var runner = new ScenarioRunner(options, new Wrk(Path.Combine(runDirectory, "scripts")), servers, data, report, trace);
                 Console.WriteLine("Starting PostgreSQL and the baseline server");
                 await servers.StartPostgresAsync(ct);
-                postgresText = $"{servers.PostgresVersion}, private to this run, fsync off";
+                postgresText = $"{servers.PostgresVersion}, private to this run, durable (the embedded default's settings)";
                 await runner.BaselineAsync(await servers.StartBaselineAsync(ct), ct);
 
                 if (options.Selected.Any(s => s != "baseline"))
@@ -98,7 +98,7 @@ public static class BenchRun
                 await MachineInfo.DotNetAsync(ct),
                 await MachineInfo.CommitAsync(serverRoot, ct),
                 postgresText,
-                $"{await WrkVersionAsync(ct)}, 1 thread, {options.Seconds} s per measured run after a 2 s warm-up{SettingsText(options)}",
+                $"{await WrkVersionAsync(ct)}, 1 thread, {options.Seconds} s per measured run after a 2 s warm-up (each silo first warmed until steady){SettingsText(options)}",
                 dataText);
             var markdown = report.Render(info);
             var resultsDirectory = Path.Combine(benchRoot, "bench", "results");

@@ -14,6 +14,14 @@ public sealed class ScenarioRunner(BenchOptions options, Wrk wrk, BenchServers s
     public const int StandardConnections = 32;
     public const int SignInConnections = 8;
     private const int WarmUpSeconds = 2;
+
+    // A fresh silo's code is not yet fully compiled: under load on two cores the JIT's tier-up (with PGO) takes
+    // 30-40 s, during which user/me climbs from ~2k to its steady rate, slowly enough that two short readings can
+    // agree inside the climb. A run inside it is what made consecutive readings differ by 2x; so each silo gets at
+    // least 40 s of load, then more until two 2-s readings agree within 5 %.
+    private const double SteadyWithin = 0.05;
+    private const int MinWarmUpRounds = 20;
+    private const int MaxWarmUpRounds = 45;
     private const int FewRequests = 1000;
 
     /// <summary>Scenarios that run at <see cref="StandardConnections"/> only.</summary>
@@ -51,6 +59,7 @@ public sealed class ScenarioRunner(BenchOptions options, Wrk wrk, BenchServers s
 
     public async Task SiloAsync(ServerProcess silo, CancellationToken ct)
     {
+        await WarmUntilSteadyAsync([silo], ct);
         if (options.Runs("live"))
         {
             await MeasureAsync("live", "GET /health/live, anonymous", [Run("plain", silo, "/health/live", StandardConnections)], [silo], ct);
@@ -97,6 +106,7 @@ public sealed class ScenarioRunner(BenchOptions options, Wrk wrk, BenchServers s
     /// <summary>user/me through both silos at once, one wrk each; the sum is the cluster's throughput. Only the first silo is traced.</summary>
     public async Task ClusterAsync(IReadOnlyList<ServerProcess> silos, CancellationToken ct)
     {
+        await WarmUntilSteadyAsync(silos, ct);
         var runs = silos.Select(s => Run("bearer_get", s, "/", StandardConnections, "/api/v1/user/me", data.AccessTokens)).ToList();
         await MeasureAsync("cluster", "GET /api/v1/user/me", runs, silos, ct, perRunLabel: i => $"via {silos[i].Name}");
     }
@@ -106,6 +116,30 @@ public sealed class ScenarioRunner(BenchOptions options, Wrk wrk, BenchServers s
         var sent = File.Exists(data.WebhookPosition) && long.TryParse(File.ReadAllText(data.WebhookPosition).Trim(), out var n) ? n : 0;
         var total = File.ReadLines(data.Webhooks).LongCount();
         return sent > total ? $"{total} distinct events, then redeliveries" : null;
+    }
+
+    /// <summary>Signed-in reads (user/me, profile) through every silo at once until the rate stops climbing.</summary>
+    private async Task WarmUntilSteadyAsync(IReadOnlyList<ServerProcess> silos, CancellationToken ct)
+    {
+        var runs = silos.SelectMany(s => new[]
+        {
+            Run("bearer_get", s, "/", StandardConnections / 2, "/api/v1/user/me", data.AccessTokens) with { Seconds = WarmUpSeconds },
+            Run("bearer_get", s, "/", StandardConnections / 2, "/api/v1/profile", data.AccessTokens) with { Seconds = WarmUpSeconds },
+        }).ToList();
+        double? previous = null;
+        for (var round = 1; round <= MaxWarmUpRounds; round++)
+        {
+            var rate = (await RunAllAsync(runs, silos, ct)).Sum(r => r.RequestsPerSecond);
+            if (round >= MinWarmUpRounds && previous is double p && Math.Abs(rate - p) <= SteadyWithin * p)
+            {
+                Console.WriteLine($"  warm after {round * WarmUpSeconds} s ({rate:0} req/s)");
+                return;
+            }
+
+            previous = rate;
+        }
+
+        Console.WriteLine($"  still not steady after {MaxWarmUpRounds * WarmUpSeconds} s of warm-up; measuring anyway");
     }
 
     private WrkRun Run(string script, ServerProcess server, string path, int connections, params string[] scriptArgs) =>

@@ -29,9 +29,9 @@ public sealed class BenchServers(string runDirectory, string runId, string siloD
 
     public async Task StartPostgresAsync(CancellationToken ct)
     {
-        // fsync off (a throwaway cluster): the numbers are the server's work, not this machine's disk.
+        // Durable, as the server's own embedded default runs it: a refresh is measured with its commit on disk.
         var root = Path.Combine(runDirectory, "postgres");
-        _postgres = await EmbeddedPostgres.StartAsync(root, throwaway: true, ct: ct);
+        _postgres = await EmbeddedPostgres.StartAsync(root, ct: ct);
         var connectionString = _postgres.ConnectionString(DatabaseName);
         await SchemaMigrator.EnsureDatabaseAsync(connectionString, ct);
         Settings = new SiloSettings(connectionString, runId);
