@@ -1,0 +1,80 @@
+using System.Security.Cryptography;
+using HiveSync.WebApi.Platform.Auth;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace HiveSync.Tests.Auth;
+
+/// <summary>The verified-token memory of the bearer check: it saves work, never changes an answer.</summary>
+public sealed class RememberingTokenHandlerTests
+{
+    private static readonly SymmetricSecurityKey Key = new(RandomNumberGenerator.GetBytes(32));
+
+    private static readonly TokenValidationParameters Parameters = new()
+    {
+        ValidIssuer = "hivesync",
+        ValidAudience = "hivesync-api",
+        IssuerSigningKey = Key,
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        ClockSkew = TimeSpan.Zero,
+    };
+
+    [Fact]
+    public async Task A_remembered_token_answers_like_a_fresh_check_with_its_own_copy_of_the_claims()
+    {
+        var handler = new RememberingTokenHandler();
+        var token = Mint(DateTime.UtcNow.AddMinutes(5));
+
+        var first = await handler.ValidateTokenAsync(token, Parameters);
+        var second = await handler.ValidateTokenAsync(token, Parameters);
+
+        Assert.True(first.IsValid);
+        Assert.True(second.IsValid);
+        Assert.Equal("42", second.ClaimsIdentity.FindFirst("sub")?.Value);
+        Assert.Equal("user", second.ClaimsIdentity.FindFirst("role")?.Value);
+        Assert.NotSame(first.ClaimsIdentity, second.ClaimsIdentity); // callers replace role and tier on theirs
+        second.ClaimsIdentity.RemoveClaim(second.ClaimsIdentity.FindFirst("role"));
+        Assert.Equal("user", (await handler.ValidateTokenAsync(token, Parameters)).ClaimsIdentity.FindFirst("role")?.Value);
+    }
+
+    [Fact]
+    public async Task A_remembered_token_is_refused_once_it_expires()
+    {
+        var handler = new RememberingTokenHandler();
+        var token = Mint(DateTime.UtcNow.AddSeconds(2));
+        Assert.True((await handler.ValidateTokenAsync(token, Parameters)).IsValid);
+
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+
+        var later = await handler.ValidateTokenAsync(token, Parameters);
+        Assert.False(later.IsValid);
+        Assert.IsType<SecurityTokenExpiredException>(later.Exception);
+    }
+
+    [Fact]
+    public async Task A_refused_token_is_refused_again_and_a_tampered_copy_of_a_remembered_one_is_refused()
+    {
+        var handler = new RememberingTokenHandler();
+        var token = Mint(DateTime.UtcNow.AddMinutes(5));
+        Assert.True((await handler.ValidateTokenAsync(token, Parameters)).IsValid);
+
+        var otherKey = Mint(DateTime.UtcNow.AddMinutes(5), new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)));
+        Assert.False((await handler.ValidateTokenAsync(otherKey, Parameters)).IsValid);
+        Assert.False((await handler.ValidateTokenAsync(otherKey, Parameters)).IsValid);
+
+        var parts = token.Split('.');
+        var tampered = parts[0] + "." + parts[1] + "." + (parts[2][0] == 'A' ? "B" : "A") + parts[2][1..];
+        Assert.False((await handler.ValidateTokenAsync(tampered, Parameters)).IsValid);
+    }
+
+    private static string Mint(DateTime expires, SymmetricSecurityKey? key = null) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    {
+        Issuer = "hivesync",
+        Audience = "hivesync-api",
+        IssuedAt = expires.AddMinutes(-10),
+        NotBefore = expires.AddMinutes(-10),
+        Expires = expires,
+        Claims = new Dictionary<string, object> { ["sub"] = "42", ["sid"] = Guid.NewGuid().ToString(), ["role"] = "user" },
+        SigningCredentials = new SigningCredentials(key ?? Key, SecurityAlgorithms.HmacSha256),
+    });
+}
