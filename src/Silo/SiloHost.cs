@@ -50,7 +50,7 @@ public sealed class SiloHost : IAsyncDisposable
 
         using var bootLogging = ConsoleLogging.CreateBootLogging(builder.Configuration);
         var database = await DatabaseBootstrap.PrepareAsync(builder.Configuration, bootLogging.CreateLogger("HiveSync.Database"));
-        var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        var dataSource = HiveSyncDataSource.Create(database.ConnectionString);
         var signingKey = string.IsNullOrEmpty(builder.Configuration["Auth:SigningKey"]) ? await SigningKeyStore.GetOrCreateAsync(dataSource) : null;
 
         builder.Services.AddHiveSyncGrainServices(dataSource, builder.Configuration);

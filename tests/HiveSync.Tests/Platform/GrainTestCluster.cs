@@ -51,7 +51,7 @@ public class GrainTestCluster : IAsyncLifetime
     {
         Time = new FakeTimeProvider(Start);
         ConnectionString = await TestPostgres.CreateDatabaseAsync(GetType().Name);
-        Database = NpgsqlDataSource.Create(ConnectionString);
+        Database = HiveSync.Grains.Platform.Postgres.HiveSyncDataSource.Create(ConnectionString);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(TestSilo.CommonSettings).AddInMemoryCollection(Settings).Build();
         await PrepareDatabaseAsync();
         var builder = new InProcessTestClusterBuilder(Silos);
