@@ -16,6 +16,16 @@ function read_lines(path)
   return lines
 end
 
+-- Requests made once in init(), handed out in turn (each script still defines request() at its top level: wrk
+-- looks for it there to know the requests change).
+function cycle(requests)
+  local at = 0
+  return function()
+    at = at % #requests + 1
+    return requests[at]
+  end
+end
+
 -- The one line the bench parses; latencies in microseconds.
 function done(summary, latency, requests)
   local counted = 0
