@@ -88,15 +88,20 @@ public sealed class AccountsGrain(UserStore store, AuditLog audit, PasswordHashi
         }
 
         var hash = RefreshTokens.Hash(refreshToken);
-        var row = RefreshTokens.LooksValid(refreshToken) ? await store.FindRefreshTokenAsync(hash) : null;
+        if (RefreshTokens.TryReadOwner(refreshToken, out var userId, out var sessionId))
+        {
+            return await GrainFactory.GetGrain<IUserGrain>(userId).Refresh(sessionId, hash, device); // no lookup: the token names its session
+        }
+
+        var row = RefreshTokens.LooksLikeLegacy(refreshToken) ? await store.FindRefreshTokenAsync(hash) : null;
         if (row is null)
         {
-            throw new DomainException(ErrorCodes.AuthTokenInvalid, "This refresh token is not valid.");
+            throw AuthErrors.RefreshTokenInvalid();
         }
 
         if (row.ExpiresAt <= clock.UtcNow)
         {
-            throw new DomainException(ErrorCodes.AuthTokenExpired, "This refresh token has expired; sign in again.");
+            throw AuthErrors.RefreshTokenExpired();
         }
 
         return await GrainFactory.GetGrain<IUserGrain>(row.UserId).Refresh(row.SessionId, hash, device);

@@ -76,20 +76,34 @@ public sealed class UserGrain(
 
     public async Task<IssuedSession> Refresh(Guid sessionId, byte[] refreshTokenHash, DeviceInfo device)
     {
-        var user = RequireUser();
-        if (!_sessions.TryGetValue(sessionId, out var session) || session.ExpiresAt <= Now)
+        if (_user is not { } user || !_sessions.TryGetValue(sessionId, out var session))
         {
-            throw new DomainException(ErrorCodes.AuthSessionRevoked, "This session has ended; sign in again.");
+            // Not live here: expired (and dropped from memory), or never this user's. Only a token that was really
+            // issued for the session may learn that it expired; anything else is answered like garbage.
+            var row = _user is null ? null : await store.FindRefreshTokenAsync(refreshTokenHash);
+            throw row is not null && row.SessionId == sessionId && row.UserId == UserId && row.ExpiresAt <= Now
+                ? AuthErrors.RefreshTokenExpired()
+                : AuthErrors.RefreshTokenInvalid();
         }
 
-        var (token, hash) = RefreshTokens.Create();
-        var renewed = session.Renewed(Now, options.CurrentValue.RefreshTokenLifetime, device);
-        if (!await store.RotateRefreshTokenAsync(renewed, refreshTokenHash, hash))
+        if (session.ExpiresAt <= Now)
         {
-            // A refresh token works once. A second use means it leaked (or raced): end the session for everyone.
-            await RevokeAsync(session, SessionEndReason.RefreshTokenReuse);
-            await audit.WriteAsync(new AuditEntry(AuditActions.RefreshTokenReuse, user.Id, device, "session", sessionId.ToString()));
-            throw new DomainException(ErrorCodes.AuthSessionRevoked, "This refresh token was already used; the session has been revoked. Sign in again.");
+            throw AuthErrors.RefreshTokenExpired();
+        }
+
+        var (token, hash) = RefreshTokens.Create(user.Id, sessionId);
+        var renewed = session.Renewed(Now, options.CurrentValue.RefreshTokenLifetime, device);
+        switch (await store.RotateRefreshTokenAsync(renewed, refreshTokenHash, hash))
+        {
+            case RefreshOutcome.Spent:
+                // A refresh token works once. A second use means it leaked (or raced): end the session for everyone.
+                await RevokeAsync(session, SessionEndReason.RefreshTokenReuse);
+                await audit.WriteAsync(new AuditEntry(AuditActions.RefreshTokenReuse, user.Id, device, "session", sessionId.ToString()));
+                throw new DomainException(ErrorCodes.AuthSessionRevoked, "This refresh token was already used; the session has been revoked. Sign in again.");
+            case RefreshOutcome.Unknown:
+                throw AuthErrors.RefreshTokenInvalid(); // never issued for this session (forged or mistyped): no reason to end it
+            case RefreshOutcome.Expired:
+                throw AuthErrors.RefreshTokenExpired();
         }
 
         _sessions[sessionId] = renewed;
@@ -237,7 +251,7 @@ public sealed class UserGrain(
     {
         var user = RequireUser();
         var session = await NewSessionAsync(user, device);
-        var (token, hash) = RefreshTokens.Create();
+        var (token, hash) = RefreshTokens.Create(user.Id, session.Id);
         await store.CreateSessionAsync(session, hash);
         Remember(session);
         return new IssuedSession(ToAccount(user), session.Id, token, session.ExpiresAt.AsUtc());

@@ -89,6 +89,15 @@ public sealed class SessionRow
 
 public sealed record RefreshTokenRow(Guid SessionId, long UserId, DateTime ExpiresAt, DateTime? UsedAt);
 
+/// <summary>What a refresh did with the presented token (<see cref="UserStore.RotateRefreshTokenAsync"/>).</summary>
+public enum RefreshOutcome
+{
+    Rotated,
+    Spent,
+    Unknown,
+    Expired,
+}
+
 /// <summary>SQL for users, device sessions and refresh tokens. Only <see cref="UserGrain"/> writes through it.</summary>
 public sealed class UserStore(NpgsqlDataSource db)
 {
@@ -185,16 +194,19 @@ public sealed class UserStore(NpgsqlDataSource db)
     /// </summary>
     /// <summary>
     /// Spends the presented refresh token and issues its successor, in one statement (atomic, one round trip): the
-    /// successor exists, and the session is renewed, only if the presented token was live and unused. False: it was not.
+    /// successor exists, and the session is renewed, only if the presented token is this session's, live and unused.
+    /// Otherwise the answer says why not: spent before (reuse), never issued for this session, or expired.
     /// </summary>
-    public async Task<bool> RotateRefreshTokenAsync(SessionRow session, byte[] presentedHash, byte[] newHash)
+    public async Task<RefreshOutcome> RotateRefreshTokenAsync(SessionRow session, byte[] presentedHash, byte[] newHash)
     {
         await using var connection = await db.OpenConnectionAsync();
-        var rotated = await connection.ExecuteScalarAsync<long>(
+        var outcome = await connection.ExecuteScalarAsync<string>(
             """
-            WITH spent AS (
+            WITH presented AS (
+                SELECT used_at, expires_at FROM refresh_tokens WHERE token_hash = @presentedHash AND session_id = @Id
+            ), spent AS (
                 UPDATE refresh_tokens SET used_at = @LastSeenAt
-                WHERE token_hash = @presentedHash AND session_id = @Id AND used_at IS NULL
+                WHERE token_hash = @presentedHash AND session_id = @Id AND used_at IS NULL AND expires_at > @LastSeenAt
                 RETURNING session_id
             ), successor AS (
                 INSERT INTO refresh_tokens (token_hash, session_id, user_id, issued_at, expires_at)
@@ -205,10 +217,21 @@ public sealed class UserStore(NpgsqlDataSource db)
             ), pruned AS (
                 DELETE FROM refresh_tokens WHERE session_id IN (SELECT session_id FROM spent) AND expires_at < @LastSeenAt AND token_hash <> @presentedHash
             )
-            SELECT count(*) FROM spent
+            SELECT CASE
+                WHEN EXISTS (SELECT 1 FROM spent) THEN 'rotated'
+                WHEN NOT EXISTS (SELECT 1 FROM presented) THEN 'unknown'
+                WHEN (SELECT used_at FROM presented) IS NOT NULL THEN 'spent'
+                ELSE 'expired'
+            END
             """,
             new { presentedHash, newHash, session.Id, session.UserId, session.LastSeenAt, session.ExpiresAt, session.IpAddress, session.UserAgent });
-        return rotated == 1;
+        return outcome switch
+        {
+            "rotated" => RefreshOutcome.Rotated,
+            "spent" => RefreshOutcome.Spent,
+            "expired" => RefreshOutcome.Expired,
+            _ => RefreshOutcome.Unknown,
+        };
     }
 
     public async Task<RefreshTokenRow?> FindRefreshTokenAsync(byte[] tokenHash)

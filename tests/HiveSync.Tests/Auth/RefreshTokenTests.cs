@@ -1,3 +1,4 @@
+using Dapper;
 using System.Net;
 using System.Text.Json.Nodes;
 using HiveSync.Tests.Platform;
@@ -233,5 +234,56 @@ public sealed class RefreshTokenTests(TestSilo silo) : IClassFixture<TestSilo>
         {
             clients.ForEach(c => c.Dispose());
         }
+    }
+
+    [Fact]
+    public async Task A_refresh_token_naming_a_live_session_with_a_wrong_secret_is_401_AUTH_TOKEN_INVALID_and_ends_nothing()
+    {
+        var user = await silo.RegisterAsync();
+        var forged = user.RefreshToken[..user.RefreshToken.LastIndexOf('.')] + "." + new string('A', 43);
+
+        using (var response = await silo.RefreshResponseAsync(forged))
+        {
+            await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "AUTH_TOKEN_INVALID");
+        }
+
+        // Only a token that was issued and spent means a leak: a guessed one must not let anyone end a session.
+        await silo.AssertAcceptedAsync(user.AccessToken);
+        await silo.RefreshAsync(user);
+    }
+
+    [Fact]
+    public async Task A_refresh_token_naming_no_such_user_or_session_is_401_AUTH_TOKEN_INVALID()
+    {
+        var user = await silo.RegisterAsync();
+        var secret = user.RefreshToken[(user.RefreshToken.LastIndexOf('.') + 1)..];
+
+        foreach (var token in new[] { $"hsr2.{long.MaxValue}.{user.SessionId:N}.{secret}", $"hsr2.{user.UserId}.{Guid.NewGuid():N}.{secret}" })
+        {
+            using var response = await silo.RefreshResponseAsync(token);
+            await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "AUTH_TOKEN_INVALID");
+        }
+    }
+
+    [Fact]
+    public async Task A_refresh_token_issued_before_tokens_named_their_session_still_rotates_once()
+    {
+        var user = await silo.RegisterAsync();
+        var legacy = "hsr_" + System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await using (var db = await silo.OpenDatabaseAsync())
+        {
+            await db.ExecuteAsync(
+                "INSERT INTO refresh_tokens (token_hash, session_id, user_id, issued_at, expires_at) VALUES (@hash, @session, @user, now(), now() + interval '1 day')",
+                new { hash = HiveSync.Grains.Auth.RefreshTokens.Hash(legacy), session = user.SessionId, user = user.UserId });
+        }
+
+        using (var response = await silo.RefreshResponseAsync(legacy))
+        {
+            var body = await response.AssertOkJsonAsync();
+            Assert.StartsWith("hsr2.", body["data"]!["refresh_token"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        using var replay = await silo.RefreshResponseAsync(legacy);
+        await replay.AssertErrorAsync(HttpStatusCode.Unauthorized, "AUTH_SESSION_REVOKED");
     }
 }
