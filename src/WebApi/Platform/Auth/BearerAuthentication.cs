@@ -1,86 +1,114 @@
+using System.Text.Encodings.Web;
 using HiveSync.Grains.Interfaces.Auth;
 using HiveSync.Grains.Interfaces.Platform;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace HiveSync.WebApi.Platform.Auth;
 
 /// <summary>
-/// JWT bearer that also asks the user's grain whether the token's session is still live, so logout and
-/// session deletion take effect on the very next request, and answers failures in the envelope.
+/// JWT bearer authentication that also asks the user's grain whether the token's session is still live, so logout
+/// and session deletion take effect on the very next request, and answers failures in the envelope.
 /// </summary>
 public static class BearerAuthentication
 {
+    public const string Scheme = "Bearer";
     public const string AdminPolicy = "admin";
 
     public static IServiceCollection AddBearerAuthentication(this IServiceCollection services)
     {
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthOptions>>((jwt, auth) =>
-        {
-            jwt.TokenHandlers.Clear();
-            jwt.TokenHandlers.Add(new RememberingTokenHandler());
-            jwt.MapInboundClaims = false;
-            jwt.TokenValidationParameters = new TokenValidationParameters
-            {
-                ValidIssuer = auth.Value.Issuer,
-                ValidAudience = auth.Value.Audience,
-                IssuerSigningKey = AccessTokens.SigningKey(auth.Value),
-                ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-                ClockSkew = TimeSpan.FromSeconds(30),
-                NameClaimType = AccessTokens.SubjectClaim,
-                RoleClaimType = AccessTokens.RoleClaim,
-            };
-            jwt.Events = new JwtBearerEvents
-            {
-                OnTokenValidated = CheckSessionAsync,
-                OnChallenge = WriteChallengeAsync,
-                OnForbidden = context => ErrorEnvelopeWriter.WriteAsync(context.HttpContext, ErrorCodes.AuthForbidden, "You may not do this."),
-            };
-        });
+        services.AddSingleton<BearerTokenValidation>();
+        services.AddAuthentication(Scheme).AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(Scheme, "Bearer access token", null);
         services.AddSingleton<IAuthorizationHandler, SignedInByDefault>();
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().AddRequirements(new SignedInByDefault()).Build())
             .AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin));
         return services;
     }
+}
 
-    private static async Task CheckSessionAsync(TokenValidatedContext context)
+/// <summary>The access tokens' validation: HS256 only, issuer, audience and lifetime with 30 s of clock skew; set up once.</summary>
+public sealed class BearerTokenValidation(IOptions<AuthOptions> auth)
+{
+    private readonly RememberingTokenHandler _handler = new();
+    private readonly TokenValidationParameters _parameters = new()
     {
-        var identity = (System.Security.Claims.ClaimsIdentity)context.Principal!.Identity!;
-        if (!SessionValidation.TryReadSession(identity, out var userId, out var sessionId))
+        ValidIssuer = auth.Value.Issuer,
+        ValidAudience = auth.Value.Audience,
+        IssuerSigningKey = AccessTokens.SigningKey(auth.Value),
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        ClockSkew = TimeSpan.FromSeconds(30),
+        NameClaimType = AccessTokens.SubjectClaim,
+        RoleClaimType = AccessTokens.RoleClaim,
+    };
+
+    public Task<TokenValidationResult> ValidateAsync(string token) => _handler.ValidateTokenAsync(token, _parameters);
+}
+
+/// <summary>
+/// <c>Authorization: Bearer &lt;token&gt;</c>: the signature and claims (remembered per token), then the session check.
+/// The framework's JWT bearer handler did the same with a copy of its validation settings, events and contexts
+/// per request; this is the part HiveSync uses of it.
+/// </summary>
+public sealed class BearerTokenHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    BearerTokenValidation validation) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    private const string Prefix = "Bearer ";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        var token = header.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) ? header[Prefix.Length..].Trim() : "";
+        if (token.Length == 0)
         {
-            context.Fail(new SecurityTokenValidationException("The token lacks its subject or session."));
-            return;
+            return AuthenticateResult.NoResult();
         }
 
-        var check = await SessionValidation.CheckAsync(context.HttpContext, userId, sessionId);
+        var verified = await validation.ValidateAsync(token);
+        if (!verified.IsValid)
+        {
+            return AuthenticateResult.Fail(verified.Exception ?? new SecurityTokenValidationException("The access token is not valid."));
+        }
+
+        var identity = verified.ClaimsIdentity;
+        if (!SessionValidation.TryReadSession(identity, out var userId, out var sessionId))
+        {
+            return AuthenticateResult.Fail(new SecurityTokenValidationException("The token lacks its subject or session."));
+        }
+
+        var check = await SessionValidation.CheckAsync(Context, userId, sessionId);
         if (check.Result != SessionCheckResult.Active)
         {
-            context.Fail(new SessionEndedException(check.Result));
-            return;
+            return AuthenticateResult.Fail(new SessionEndedException(check.Result));
         }
 
         SessionValidation.ApplyCurrent(identity, check);
+        return AuthenticateResult.Success(new AuthenticationTicket(new System.Security.Claims.ClaimsPrincipal(identity), Scheme.Name));
     }
 
-    private static Task WriteChallengeAsync(JwtBearerChallengeContext context)
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        context.HandleResponse();
-        var (code, message) = context.AuthenticateFailure switch
+        var failure = (await HandleAuthenticateOnceSafeAsync()).Failure;
+        var (code, message) = failure switch
         {
             null => (ErrorCodes.AuthRequired, "Sign in: send an access token as 'Authorization: Bearer <token>'."),
             SecurityTokenExpiredException => (ErrorCodes.AuthTokenExpired, "The access token has expired; refresh it."),
             SessionEndedException ended => SessionValidation.Rejection(ended.Result),
             _ => (ErrorCodes.AuthTokenInvalid, "The access token is not valid."),
         };
-        context.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
-        return ErrorEnvelopeWriter.WriteAsync(context.HttpContext, code, message);
+        Response.Headers.WWWAuthenticate = failure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
+        await ErrorEnvelopeWriter.WriteAsync(Context, code, message);
     }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        ErrorEnvelopeWriter.WriteAsync(Context, ErrorCodes.AuthForbidden, "You may not do this.");
 
     private sealed class SessionEndedException(SessionCheckResult result) : SecurityTokenValidationException($"Session {result}.")
     {

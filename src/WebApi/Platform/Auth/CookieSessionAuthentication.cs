@@ -4,7 +4,6 @@ using System.Text.Encodings.Web;
 using HiveSync.Grains.Interfaces.Auth;
 using HiveSync.Grains.Interfaces.Platform;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -41,7 +40,7 @@ public static class CookieSessionAuthentication
     private static string SelectScheme(HttpContext context) =>
         context.Request.Headers.Authorization.Count == 0 && !string.IsNullOrEmpty(context.Request.Cookies[context.RequestServices.GetRequiredService<SessionCookies>().SessionCookie])
             ? CookieScheme
-            : JwtBearerDefaults.AuthenticationScheme;
+            : BearerAuthentication.Scheme;
 }
 
 /// <summary>Validates the session cookie, then asks the user's grain whether its session is still live (every request).</summary>
