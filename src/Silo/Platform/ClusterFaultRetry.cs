@@ -18,11 +18,17 @@ public sealed class ClusterFaultRetry : IOutgoingGrainCallFilter
     {
         // A call delivered in-process hands the target this very request object, which clears its arguments when
         // done: keep them to send the same call again.
+        // (Every API call passes here: a plain copy, no LINQ, and nothing put back on the first attempt.)
         var request = context.Request;
-        var arguments = Enumerable.Range(0, request.GetArgumentCount()).Select(request.GetArgument).ToArray();
+        var arguments = new object?[request.GetArgumentCount()];
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            arguments[i] = request.GetArgument(i);
+        }
+
         for (var attempt = 0; ; attempt++)
         {
-            for (var i = 0; i < arguments.Length; i++)
+            for (var i = 0; attempt > 0 && i < arguments.Length; i++)
             {
                 request.SetArgument(i, arguments[i]!);
             }
