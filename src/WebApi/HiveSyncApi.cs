@@ -71,7 +71,9 @@ public static class HiveSyncApi
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseStatusCodePages(context => WriteBareStatusAsync(context.HttpContext));
         app.UseMiddleware<RequestBodyLimitMiddleware>();
-        app.UseWhen(NeedsCaller, signedIn => signedIn.UseAuthentication()); // anonymous routes never pay for credentials
+        // Anonymous entry points (sign-in, refresh, webhooks, health, the API document) and unrouted requests ignore any
+        // credentials sent, so they never pay for checking them.
+        app.UseWhen(context => SignedInByDefault.IsForSignedInCallers(context.GetEndpoint()), signedIn => signedIn.UseAuthentication());
         app.UseMiddleware<RateLimitingMiddleware>(); // before authorization, so refusals for bad credentials count too
         app.UseAuthorization();
         app.UseMiddleware<CsrfProtectionMiddleware>();
@@ -87,11 +89,6 @@ public static class HiveSyncApi
         api.MapBillingApi();
         return app;
     }
-
-    // Anonymous entry points (sign-in, refresh, webhooks, health, the API document) and unrouted requests ignore any
-    // credentials sent: their limits and answers never depend on the caller, so the token check would be wasted.
-    private static bool NeedsCaller(HttpContext context) =>
-        context.GetEndpoint() is { } endpoint && endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is null;
 
     // Responses the framework ends without a body (no route, wrong method, ...) still get the envelope.
     private static Task WriteBareStatusAsync(HttpContext context) => context.Response.StatusCode switch

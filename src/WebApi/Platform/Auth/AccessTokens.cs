@@ -6,7 +6,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace HiveSync.WebApi.Platform.Auth;
 
-/// <summary>Mints the short-lived access tokens (HS256 JWT) bound to a device session by the <c>sid</c> claim.</summary>
+/// <summary>Mints and checks the short-lived access tokens (HS256 JWT) bound to a device session by the <c>sid</c> claim.</summary>
 public sealed class AccessTokens(IOptions<AuthOptions> options, TimeProvider clock)
 {
     public const string SessionClaim = "sid";
@@ -18,6 +18,10 @@ public sealed class AccessTokens(IOptions<AuthOptions> options, TimeProvider clo
 
     private readonly JsonWebTokenHandler _handler = new();
     private SigningCredentials? _credentials; // one key object, so its HMAC is set up once and reused
+    private SignedTokenValidation? _validation;
+
+    public Task<TokenValidationResult> ValidateAsync(string token) =>
+        (_validation ??= new SignedTokenValidation(options.Value, options.Value.Audience)).ValidateAsync(token);
 
     public IssuedAccessToken Issue(IssuedSession session)
     {

@@ -21,7 +21,6 @@ public static class BearerAuthentication
 
     public static IServiceCollection AddBearerAuthentication(this IServiceCollection services)
     {
-        services.AddSingleton<BearerTokenValidation>();
         services.AddAuthentication(Scheme).AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(Scheme, "Bearer access token", null);
         services.AddSingleton<IAuthorizationHandler, SignedInByDefault>();
         services.AddAuthorizationBuilder()
@@ -29,24 +28,6 @@ public static class BearerAuthentication
             .AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin));
         return services;
     }
-}
-
-/// <summary>The access tokens' validation: HS256 only, issuer, audience and lifetime with 30 s of clock skew; set up once.</summary>
-public sealed class BearerTokenValidation(IOptions<AuthOptions> auth)
-{
-    private readonly RememberingTokenHandler _handler = new();
-    private readonly TokenValidationParameters _parameters = new()
-    {
-        ValidIssuer = auth.Value.Issuer,
-        ValidAudience = auth.Value.Audience,
-        IssuerSigningKey = AccessTokens.SigningKey(auth.Value),
-        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-        ClockSkew = TimeSpan.FromSeconds(30),
-        NameClaimType = AccessTokens.SubjectClaim,
-        RoleClaimType = AccessTokens.RoleClaim,
-    };
-
-    public Task<TokenValidationResult> ValidateAsync(string token) => _handler.ValidateTokenAsync(token, _parameters);
 }
 
 /// <summary>
@@ -58,7 +39,7 @@ public sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    BearerTokenValidation validation) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    AccessTokens tokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     private const string Prefix = "Bearer ";
 
@@ -71,7 +52,7 @@ public sealed class BearerTokenHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var verified = await validation.ValidateAsync(token);
+        var verified = await tokens.ValidateAsync(token);
         if (!verified.IsValid)
         {
             return AuthenticateResult.Fail(verified.Exception ?? new SecurityTokenValidationException("The access token is not valid."));

@@ -1,5 +1,4 @@
 using HiveSync.Grains.Interfaces.Platform;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 
 namespace HiveSync.WebApi.Platform.Auth;
@@ -33,10 +32,7 @@ public sealed class CsrfProtectionMiddleware(RequestDelegate next, SessionCookie
             return false;
         }
 
-        // Every endpoint not explicitly anonymous, however its authorization is declared (attribute, policy object,
-        // lambda), so a future route cannot slip out of the check by declaring it differently.
-        return context.User.IsCookieSession()
-            && context.GetEndpoint() is { } endpoint
-            && endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null;
+        // However a route declares its authorization, so a future route cannot slip out of the check by declaring it differently.
+        return context.User.IsCookieSession() && SignedInByDefault.IsForSignedInCallers(context.GetEndpoint());
     }
 }

@@ -25,8 +25,8 @@ public sealed class SessionCookies(IOptions<AuthOptions> options, IHostEnvironme
     /// </summary>
     private const string HostPrefix = "__Host-";
 
-    private readonly RememberingTokenHandler _handler = new();
-    private TokenValidationParameters? _validation;
+    private readonly JsonWebTokenHandler _handler = new();
+    private SignedTokenValidation? _validation;
     private byte[]? _csrfKey;
 
     /// <summary>Secure unless configured off (tests over plain http) or running in Development.</summary>
@@ -63,18 +63,8 @@ public sealed class SessionCookies(IOptions<AuthOptions> options, IHostEnvironme
         }
     }
 
-    public Task<TokenValidationResult> ValidateAsync(string cookie)
-    {
-        _validation ??= new TokenValidationParameters
-        {
-            ValidIssuer = options.Value.Issuer,
-            ValidAudience = Audience,
-            IssuerSigningKey = AccessTokens.SigningKey(options.Value),
-            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-            ClockSkew = TimeSpan.FromSeconds(30),
-        };
-        return _handler.ValidateTokenAsync(cookie, _validation);
-    }
+    public Task<TokenValidationResult> ValidateAsync(string cookie) =>
+        (_validation ??= new SignedTokenValidation(options.Value, Audience)).ValidateAsync(cookie);
 
     /// <summary>
     /// Double submit: the header equals the CSRF cookie, and that cookie is one this API made for this session

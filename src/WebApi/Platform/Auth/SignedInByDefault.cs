@@ -11,6 +11,13 @@ namespace HiveSync.WebApi.Platform.Auth;
 /// </summary>
 public sealed class SignedInByDefault : AuthorizationHandler<SignedInByDefault>, IAuthorizationRequirement
 {
+    /// <summary>
+    /// Whether a request's endpoint is for signed-in callers: every routed endpoint not explicitly anonymous, however
+    /// its authorization is declared. Anonymous ones and unrouted requests ignore credentials (no authentication, the
+    /// client IP's rate limit, no CSRF check).
+    /// </summary>
+    public static bool IsForSignedInCallers(Endpoint? endpoint) => endpoint is not null && endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null;
+
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, SignedInByDefault requirement)
     {
         if (context.User.Identity?.IsAuthenticated == true || context.Resource is HttpContext { } http && http.GetEndpoint() is not RouteEndpoint)

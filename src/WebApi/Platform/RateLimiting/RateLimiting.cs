@@ -1,7 +1,6 @@
 using System.Globalization;
 using HiveSync.Grains.Interfaces.Limits;
 using HiveSync.WebApi.Platform.Auth;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -30,9 +29,7 @@ public static class RateLimitRoutes
     /// anonymous entry point (sign-up, sign-in, refresh, ...), which always counts against the client IP.
     /// </summary>
     public static string? CallerBucketGroup(Endpoint? endpoint) =>
-        endpoint?.Metadata.GetMetadata<RateLimitMetadata>() is { } metadata && endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null
-            ? metadata.Group
-            : null;
+        SignedInByDefault.IsForSignedInCallers(endpoint) && endpoint!.Metadata.GetMetadata<RateLimitMetadata>() is { } metadata ? metadata.Group : null;
 }
 
 /// <summary>
