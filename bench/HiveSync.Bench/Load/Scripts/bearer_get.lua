@@ -2,11 +2,9 @@
 local next_request
 
 function init(args)
-  local prepared = {}
-  for _, token in ipairs(read_lines(args[2])) do
-    prepared[#prepared + 1] = wrk.format("GET", args[1], { Authorization = "Bearer " .. token })
-  end
-  next_request = cycle(prepared)
+  next_request = cycle_over(args[2], function(token)
+    return wrk.format("GET", args[1], { Authorization = "Bearer " .. token })
+  end)
 end
 
 function request()

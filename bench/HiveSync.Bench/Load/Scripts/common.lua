@@ -26,6 +26,15 @@ function cycle(requests)
   end
 end
 
+-- cycle() over one request made from each line of a data file.
+function cycle_over(path, make)
+  local requests = {}
+  for _, line in ipairs(read_lines(path)) do
+    requests[#requests + 1] = make(line)
+  end
+  return cycle(requests)
+end
+
 -- The one line the bench parses; latencies in microseconds.
 function done(summary, latency, requests)
   local counted = 0

@@ -2,12 +2,10 @@
 local next_request
 
 function init(args)
-  local prepared = {}
-  for _, email in ipairs(read_lines(args[1])) do
-    prepared[#prepared + 1] = wrk.format("POST", "/api/v1/auth/login", { ["Content-Type"] = "application/json" },
+  next_request = cycle_over(args[1], function(email)
+    return wrk.format("POST", "/api/v1/auth/login", { ["Content-Type"] = "application/json" },
       '{"email":"' .. email .. '","password":"wrong password 123"}')
-  end
-  next_request = cycle(prepared)
+  end)
 end
 
 function request()
