@@ -71,9 +71,7 @@ public static class HiveSyncApi
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseStatusCodePages(context => WriteBareStatusAsync(context.HttpContext));
         app.UseMiddleware<RequestBodyLimitMiddleware>();
-        // Anonymous entry points (sign-in, refresh, webhooks, health, the API document) and unrouted requests ignore any
-        // credentials sent, so they never pay for checking them.
-        app.UseWhen(context => SignedInByDefault.IsForSignedInCallers(context.GetEndpoint()), signedIn => signedIn.UseAuthentication());
+        app.UseMiddleware<SignedInAuthenticationMiddleware>();
         app.UseMiddleware<RateLimitingMiddleware>(); // before authorization, so refusals for bad credentials count too
         app.UseAuthorization();
         app.UseMiddleware<CsrfProtectionMiddleware>();

@@ -21,7 +21,7 @@ public static class BearerAuthentication
 
     public static IServiceCollection AddBearerAuthentication(this IServiceCollection services)
     {
-        services.AddAuthentication(Scheme).AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(Scheme, "Bearer access token", null);
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(Scheme, "Bearer access token", null);
         services.AddSingleton<IAuthorizationHandler, SignedInByDefault>();
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().AddRequirements(new SignedInByDefault()).Build())

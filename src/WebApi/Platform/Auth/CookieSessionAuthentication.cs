@@ -13,12 +13,14 @@ using Microsoft.IdentityModel.Tokens;
 namespace HiveSync.WebApi.Platform.Auth;
 
 /// <summary>
-/// The session cookie as a second way in, accepted wherever a bearer token is: a policy scheme (the default)
-/// picks bearer when an Authorization header is present, else the session cookie when there is one.
+/// The session cookie as a second way in, accepted wherever a bearer token is: a policy scheme picks bearer when an
+/// Authorization header is present, else the session cookie when there is one. It authenticates signed-in endpoints
+/// (<see cref="SignedInAuthenticationMiddleware"/>) and answers their challenges; it is deliberately not the default
+/// authenticate scheme, so nothing authenticates a request for an anonymous endpoint.
 /// </summary>
 public static class CookieSessionAuthentication
 {
-    /// <summary>The default scheme: bearer or cookie, per request.</summary>
+    /// <summary>Bearer or cookie, per request.</summary>
     public const string ApiScheme = "BearerOrCookie";
 
     public const string CookieScheme = "SessionCookie";
@@ -27,7 +29,11 @@ public static class CookieSessionAuthentication
     {
         services.AddSingleton<SessionCookies>();
         services.AddSingleton<IValidateOptions<AuthOptions>, WebSessionSettingsValidation>();
-        services.AddAuthentication(o => o.DefaultScheme = ApiScheme)
+        services.AddAuthentication(o =>
+            {
+                o.DefaultChallengeScheme = ApiScheme;
+                o.DefaultForbidScheme = ApiScheme;
+            })
             .AddPolicyScheme(ApiScheme, "Bearer token or session cookie", o => o.ForwardDefaultSelector = SelectScheme)
             .AddScheme<AuthenticationSchemeOptions, CookieSessionHandler>(CookieScheme, "Session cookie", null);
         return services;
