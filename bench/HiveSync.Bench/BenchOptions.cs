@@ -5,7 +5,7 @@ namespace HiveSync.Bench;
 /// <summary>The bench's command line. Unknown options are an error, not ignored: a typo would silently measure something else.</summary>
 public sealed class BenchOptions
 {
-    public static readonly IReadOnlyList<string> Scenarios = ["baseline", "live", "me", "profile", "refresh", "login", "exchange", "webhook", "cluster"];
+    public static readonly IReadOnlyList<string> Scenarios = ["baseline", "grains", "live", "me", "profile", "refresh", "login", "exchange", "webhook", "cluster"];
 
     public const string Usage =
         """
@@ -13,7 +13,7 @@ public sealed class BenchOptions
 
           --seconds N            measured seconds per run, after a 2 s warm-up (default 8)
           --connections 1,8,...  connection counts of the scaling runs, baseline and user/me (default 1,8,32,128)
-          --only a,b             run only these scenarios: baseline, live, me, profile, refresh, login, exchange, webhook, cluster
+          --only a,b             run only these scenarios: baseline, grains, live, me, profile, refresh, login, exchange, webhook, cluster
           --cluster              add the two-silo run to --only (it runs by default otherwise)
           --users N              users to register (default 256)
           --server-root DIR      checkout whose src/Silo is measured (default: this repository)

@@ -5,13 +5,13 @@ namespace HiveSync.Bench.Load;
 
 /// <summary>
 /// <c>--trace</c>: samples a silo with dotnet-trace while a measured run lasts, then lists its top functions
-/// (<c>dotnet-trace report &lt;file&gt; topN</c>). Uses the <c>cpu-sampling</c> profile where <c>collect</c> offers it;
-/// newer versions keep that for <c>collect-linux</c>, and then the thread-time sampler (which counts waiting
-/// threads too) is what <c>collect</c> has.
+/// (<c>dotnet-trace report &lt;file&gt; topN --inclusive</c>). Uses the kernel's CPU samples (<c>collect-linux</c>,
+/// <c>cpu-sampling</c>) when running as root, which count only work; otherwise the thread-time sampler of
+/// <c>collect</c>, which counts waiting threads too (those frames are dropped from the list).
 /// </summary>
-public sealed class CpuTrace(string fileName, IReadOnlyList<string> prefixArgs, string profile, string traceDirectory)
+public sealed class CpuTrace(string fileName, IReadOnlyList<string> prefixArgs, string profile, bool kernelSampling, string traceDirectory)
 {
-    private const int TopFunctions = 25;
+    private const int TopFunctions = 60;
 
     /// <summary>
     /// Frames where idle threads sit (thread-pool and timer waits, blocking reads of the config file watcher): the
@@ -46,7 +46,8 @@ public sealed class CpuTrace(string fileName, IReadOnlyList<string> prefixArgs, 
         {
             if (await Command.OutputOrNullAsync(file, [.. prefix, "list-profiles"], ct) is { } profiles)
             {
-                return new CpuTrace(file, prefix, ChooseProfile(profiles), traceDirectory);
+                var kernelSampling = Environment.UserName == "root" && profiles.Contains("cpu-sampling (collect-linux)", StringComparison.Ordinal);
+                return new CpuTrace(file, prefix, kernelSampling ? "cpu-sampling" : ChooseProfile(profiles), kernelSampling, traceDirectory);
             }
         }
 
@@ -64,14 +65,15 @@ public sealed class CpuTrace(string fileName, IReadOnlyList<string> prefixArgs, 
 
     private async Task<string> RunAsync(int pid, string file, string duration, CancellationToken ct)
     {
-        var collect = await Command.RunAsync(fileName, [.. prefixArgs, "collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "--profile", profile, "--duration", duration, "-o", file], ct);
+        var verb = kernelSampling ? "collect-linux" : "collect";
+        var collect = await Command.RunAsync(fileName, [.. prefixArgs, verb, "-p", pid.ToString(CultureInfo.InvariantCulture), "--profile", profile, "--duration", duration, "-o", file], ct);
         if (!collect.Succeeded || !File.Exists(file))
         {
-            return $"dotnet-trace collect failed ({collect.ExitCode}): {collect.Errors.Trim()} {collect.Output.Trim()}";
+            return $"dotnet-trace {verb} failed ({collect.ExitCode}): {collect.Errors.Trim()} {collect.Output.Trim()}";
         }
 
         // Ask for more than shown: the waiting frames that are dropped come first.
-        var report = await Command.RunAsync(fileName, [.. prefixArgs, "report", file, "topN", "-n", (TopFunctions * 4).ToString(CultureInfo.InvariantCulture)], ct);
+        var report = await Command.RunAsync(fileName, [.. prefixArgs, "report", file, "topN", "-n", (TopFunctions * 4).ToString(CultureInfo.InvariantCulture), "--inclusive"], ct);
         return report.Succeeded ? WithoutWaiting(report.Output) : $"dotnet-trace report failed ({report.ExitCode}): {report.Errors.Trim()}";
     }
 

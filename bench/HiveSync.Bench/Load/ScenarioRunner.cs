@@ -28,7 +28,7 @@ public sealed class ScenarioRunner(BenchOptions options, Wrk wrk, BenchServers s
     private const int FewRequests = 1000;
 
     /// <summary>Scenarios that run at <see cref="StandardConnections"/> only.</summary>
-    private static readonly string[] StandardScenarios = ["live", "profile", "refresh", "exchange", "webhook", "cluster"];
+    private static readonly string[] StandardScenarios = ["grains", "live", "profile", "refresh", "exchange", "webhook", "cluster"];
 
     /// <summary>Connection counts the baseline must be measured at for every selected scenario's ratio.</summary>
     public IReadOnlyList<int> BaselineConnections()
@@ -57,6 +57,16 @@ public sealed class ScenarioRunner(BenchOptions options, Wrk wrk, BenchServers s
         foreach (var connections in BaselineConnections())
         {
             await MeasureAsync("baseline", "baseline GET /json (bare Kestrel)", [Run("plain", baseline, "/json", connections)], [baseline], ct, measureDatabase: false);
+        }
+
+        if (options.Runs("grains"))
+        {
+            // Warm like a silo (tier-up), then one and two in-memory grain calls behind a bare route.
+            await RunAllAsync([Run("plain", baseline, "/grains/1", StandardConnections) with { Seconds = MinWarmUpRounds * WarmUpSeconds }], [baseline], ct);
+            foreach (var calls in new[] { 1, 2 })
+            {
+                await MeasureAsync("grains", $"baseline GET /grains/{calls} (bare Kestrel + {calls} in-memory grain call{(calls > 1 ? "s" : "")})", [Run("plain", baseline, $"/grains/{calls}", StandardConnections)], [baseline], ct, measureDatabase: false);
+            }
         }
     }
 

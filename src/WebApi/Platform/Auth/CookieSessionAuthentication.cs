@@ -42,8 +42,8 @@ public static class CookieSessionAuthentication
     public static bool IsCookieSession(this ClaimsPrincipal user) =>
         user.Identity is { IsAuthenticated: true, AuthenticationType: CookieScheme };
 
-    // No credentials at all goes to bearer, whose challenge tells the caller how to sign in.
-    private static string SelectScheme(HttpContext context) =>
+    /// <summary>The scheme of this request's credentials: no credentials at all goes to bearer, whose challenge tells the caller how to sign in.</summary>
+    public static string SelectScheme(HttpContext context) =>
         context.Request.Headers.Authorization.Count == 0 && !string.IsNullOrEmpty(context.Request.Cookies[context.RequestServices.GetRequiredService<SessionCookies>().SessionCookie])
             ? CookieScheme
             : BearerAuthentication.Scheme;

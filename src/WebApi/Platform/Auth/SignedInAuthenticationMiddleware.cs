@@ -20,7 +20,8 @@ public sealed class SignedInAuthenticationMiddleware(RequestDelegate next)
     {
         if (SignedInByDefault.IsForSignedInCallers(context.GetEndpoint()))
         {
-            var result = await context.AuthenticateAsync(CookieSessionAuthentication.ApiScheme);
+            // The scheme is chosen here rather than through the policy scheme, which would run the authentication service twice.
+            var result = await context.AuthenticateAsync(CookieSessionAuthentication.SelectScheme(context));
             if (result.Principal is not null)
             {
                 context.User = result.Principal;
