@@ -3,6 +3,7 @@ using HiveSync.Grains.Auth;
 using HiveSync.Grains.Billing;
 using HiveSync.Grains.Platform;
 using HiveSync.Grains.Limits;
+using HiveSync.Grains.Projects;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,6 +24,7 @@ public static class GrainServices
         services.AddHiveSyncAuth(configuration);
         services.AddSingleton<AuditLog>();
         services.AddHiveSyncBilling(configuration);
+        services.AddHiveSyncProjects();
         return services;
     }
 }

@@ -9,6 +9,7 @@ using HiveSync.WebApi.Platform;
 using HiveSync.WebApi.Platform.Auth;
 using HiveSync.WebApi.Platform.RateLimiting;
 using HiveSync.WebApi.Profile;
+using HiveSync.WebApi.Projects;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -85,6 +86,7 @@ public static class HiveSyncApi
         api.MapUserApi();
         api.MapProfileApi();
         api.MapBillingApi();
+        api.MapProjectsApi();
         return app;
     }
 

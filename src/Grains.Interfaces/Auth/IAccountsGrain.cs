@@ -11,4 +11,14 @@ public interface IAccountsGrain : IGrainWithIntegerKey
     Task<IssuedSession> SignIn(string email, string password, DeviceInfo device);
 
     Task<IssuedSession> Refresh(string refreshToken, DeviceInfo device);
+
+    /// <summary>The account registered with this email address (any case), or null.</summary>
+    Task<long?> FindByEmail(string email);
+
+    /// <summary>How other domains show these users (email and display name), in no particular order; unknown ids are left out.</summary>
+    Task<IReadOnlyList<UserCard>> Describe(IReadOnlyList<long> userIds);
 }
+
+/// <summary>What another domain may show of a user: who they are, not their account.</summary>
+[GenerateSerializer, Immutable]
+public sealed record UserCard(long Id, string Email, string? DisplayName);

@@ -30,6 +30,8 @@ public static class ErrorCodes
     public static readonly ApiErrorCode SessionNotFound = new("SESSION_NOT_FOUND", 404);
     public static readonly ApiErrorCode ProjectNotFound = new("PROJECT_NOT_FOUND", 404);
     public static readonly ApiErrorCode TaskNotFound = new("TASK_NOT_FOUND", 404);
+    public static readonly ApiErrorCode MemberNotFound = new("MEMBER_NOT_FOUND", 404);
+    public static readonly ApiErrorCode TagNotFound = new("TAG_NOT_FOUND", 404);
     public static readonly ApiErrorCode MethodNotAllowed = new("METHOD_NOT_ALLOWED", 405);
     public static readonly ApiErrorCode Conflict = new("CONFLICT", 409);
     public static readonly ApiErrorCode TokenExpired = new("TOKEN_EXPIRED", 410);

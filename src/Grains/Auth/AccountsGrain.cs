@@ -21,6 +21,12 @@ public sealed class AccountsGrain(UserStore store, AuditLog audit, PasswordHashi
 {
     public const int DeviceNameMaxLength = 100;
 
+    public async Task<long?> FindByEmail(string email) =>
+        EmailAddress.TryNormalise(email) is { } normalised ? await store.FindUserIdByEmailAsync(normalised) : null;
+
+    public async Task<IReadOnlyList<UserCard>> Describe(IReadOnlyList<long> userIds) =>
+        userIds.Count == 0 ? [] : await store.DescribeUsersAsync(userIds);
+
     public async Task<IssuedSession> Register(Registration registration, DeviceInfo device)
     {
         var email = EmailAddress.Normalise(registration.Email);

@@ -122,6 +122,14 @@ public sealed class UserStore(NpgsqlDataSource db)
         return await connection.ExecuteScalarAsync<long?>("SELECT id FROM users WHERE email = @email", new { email });
     }
 
+    public async Task<IReadOnlyList<Interfaces.Auth.UserCard>> DescribeUsersAsync(IReadOnlyList<long> ids)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var rows = await connection.QueryAsync<Interfaces.Auth.UserCard>(
+            "SELECT id, email, display_name AS displayname FROM users WHERE id = ANY(@ids)", new { ids = ids.ToArray() });
+        return rows.AsList();
+    }
+
     public async Task<UserRow?> LoadUserAsync(long id)
     {
         await using var connection = await db.OpenConnectionAsync();
@@ -188,10 +196,6 @@ public sealed class UserStore(NpgsqlDataSource db)
             session);
     }
 
-    /// <summary>
-    /// Marks the presented token used and issues its successor, in one transaction. False when the presented
-    /// token was already used (a replay), in which case nothing changes.
-    /// </summary>
     /// <summary>
     /// Spends the presented refresh token and issues its successor, in one statement (atomic, one round trip): the
     /// successor exists, and the session is renewed, only if the presented token is this session's, live and unused.

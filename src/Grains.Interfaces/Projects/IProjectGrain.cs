@@ -1,0 +1,58 @@
+namespace HiveSync.Grains.Interfaces.Projects;
+
+/// <summary>
+/// One project (key: its id): the single writer of its row, its team and its tags. Every method takes the caller's
+/// user id and checks the caller's role itself; a caller who is not a member gets <c>PROJECT_NOT_FOUND</c>, exactly as
+/// for a project that does not exist.
+/// </summary>
+public interface IProjectGrain : IGrainWithIntegerKey
+{
+    /// <summary>The caller's role, or null when the caller is not a member (or the project does not exist).</summary>
+    Task<string?> RoleOf(long userId);
+
+    Task<ProjectView> Describe(long callerId);
+
+    Task<ProjectView> Update(long callerId, ProjectChanges changes);
+
+    Task<ProjectView> SetArchived(long callerId, bool archived);
+
+    /// <summary>Marks or unmarks the project for the caller (any member); idempotent.</summary>
+    Task SetFavorite(long callerId, bool favorite);
+
+    /// <summary>Removes the project and everything it owns in one transaction; the activation ends.</summary>
+    Task Delete(long callerId);
+
+    Task<IReadOnlyList<ProjectTag>> ListTags(long callerId);
+
+    Task<ProjectTag> AddTag(long callerId, string name);
+
+    Task RemoveTag(long callerId, long tagId);
+
+    Task<IReadOnlyList<ProjectMember>> ListMembers(long callerId);
+
+    /// <summary>Adds the account registered with this email; the creator's tier bounds the team's size (the owner counts).</summary>
+    Task<ProjectMember> Invite(long callerId, string email, string role);
+
+    Task<ProjectMember> ChangeRole(long callerId, long userId, string role);
+
+    /// <summary>Removes a member; the caller themself: leaves.</summary>
+    Task RemoveMember(long callerId, long userId);
+}
+
+/// <summary>
+/// The projects of many: creation (before there is a project id) and each user's list. A stateless worker: nothing
+/// here needs serialising that the database does not serialise itself.
+/// </summary>
+public interface IProjectDirectoryGrain : IGrainWithIntegerKey
+{
+    /// <summary>Creates a project owned by the caller, within the caller's tier's project limit.</summary>
+    Task<ProjectView> Create(long callerId, NewProject project);
+
+    Task<ProjectPage> List(long callerId, ProjectListQuery query);
+}
+
+public static class ProjectGrains
+{
+    /// <summary>The directory: a stateless worker, so one key serves every caller.</summary>
+    public static IProjectDirectoryGrain GetProjectDirectory(this IGrainFactory grains) => grains.GetGrain<IProjectDirectoryGrain>(0);
+}

@@ -1,0 +1,99 @@
+namespace HiveSync.Grains.Interfaces.Projects;
+
+/// <summary>A member's role in a project, strongest first.</summary>
+public static class ProjectRoles
+{
+    public const string Owner = "owner";
+    public const string Admin = "admin";
+    public const string Member = "member";
+    public const string Viewer = "viewer";
+
+    public static IReadOnlyList<string> All { get; } = [Owner, Admin, Member, Viewer];
+
+    public static bool IsKnown(string? role) => role is Owner or Admin or Member or Viewer;
+
+    /// <summary>Whether <paramref name="role"/> is <paramref name="atLeast"/> or stronger.</summary>
+    public static bool Allows(string role, string atLeast) => Rank(role) >= Rank(atLeast);
+
+    private static int Rank(string role) => role switch
+    {
+        Owner => 4,
+        Admin => 3,
+        Member => 2,
+        Viewer => 1,
+        _ => 0,
+    };
+}
+
+/// <summary>A project as its grain holds it; the caller-specific fields (role, favorite) are added by who answers.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ProjectDetails(
+    long Id,
+    string Key,
+    string Name,
+    string Description,
+    DateTimeOffset? ArchivedAt,
+    IReadOnlyList<string> Tags,
+    int MemberCount,
+    long CreatedBy,
+    long Version,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>A project seen by one member: the details plus that member's role and favorite mark.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ProjectView(ProjectDetails Project, string Role, bool IsFavorite);
+
+[GenerateSerializer, Immutable]
+public sealed record NewProject(string Name, string Description, string? Key);
+
+/// <summary>A PATCH of name and description: null leaves a field as it is.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ProjectChanges(string? Name, string? Description);
+
+[GenerateSerializer, Immutable]
+public sealed record ProjectTag(long Id, string Name, DateTimeOffset CreatedAt);
+
+[GenerateSerializer, Immutable]
+public sealed record ProjectMember(
+    long UserId,
+    string Email,
+    string? DisplayName,
+    string Role,
+    DateTimeOffset JoinedAt);
+
+/// <summary>Which of the caller's projects a list shows, and in what order (validated by <c>ProjectRules</c>).</summary>
+[GenerateSerializer, Immutable]
+public sealed record ProjectListQuery(
+    string? Text,
+    bool FavoritesOnly,
+    string? Tag,
+    string? Role,
+    ArchivedFilter Archived,
+    ProjectSort Sort,
+    bool Descending,
+    int Offset,
+    int Limit);
+
+public enum ArchivedFilter
+{
+    Active,
+    ArchivedOnly,
+    All,
+}
+
+public enum ProjectSort
+{
+    Updated,
+    Created,
+    Name,
+}
+
+[GenerateSerializer, Immutable]
+public sealed record ProjectPage(IReadOnlyList<ProjectView> Items, long Total);
+
+public static class ProjectErrors
+{
+    /// <summary>No such project, or not the caller's: the two answer the same.</summary>
+    public static Platform.DomainException NotFound() => new(Platform.ErrorCodes.ProjectNotFound, "No such project.");
+}

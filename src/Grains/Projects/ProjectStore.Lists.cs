@@ -1,0 +1,88 @@
+using Dapper;
+using HiveSync.Grains.Interfaces.Projects;
+
+namespace HiveSync.Grains.Projects;
+
+public sealed class ProjectListRow
+{
+    public long Id { get; set; }
+
+    public long CreatedBy { get; set; }
+
+    public string Key { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    public string Description { get; set; } = "";
+
+    public DateTime? ArchivedAt { get; set; }
+
+    public long Version { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+
+    public string Role { get; set; } = "";
+
+    public bool IsFavorite { get; set; }
+
+    public int MemberCount { get; set; }
+
+    public string[] Tags { get; set; } = [];
+}
+
+public sealed partial class ProjectStore
+{
+    /// <summary>
+    /// One page of the projects <paramref name="userId"/> is a member of, and how many match. Starts from the
+    /// caller's memberships (index by user), so nobody else's project can appear; <c>q</c> goes through the GIN index.
+    /// </summary>
+    public async Task<(List<ProjectListRow> Items, long Total)> ListAsync(long userId, ProjectListQuery query)
+    {
+        var where = """
+            m.user_id = @userId
+            AND (@Role::text IS NULL OR m.role = @Role)
+            AND (@FavoritesOnly = false OR f.user_id IS NOT NULL)
+            AND (@Tag::text IS NULL OR EXISTS (SELECT 1 FROM project_tags t WHERE t.project_id = p.id AND lower(t.name) = lower(@Tag)))
+            AND (@Text::text IS NULL OR p.search @@ websearch_to_tsquery('english', @Text))
+            """ + query.Archived switch
+        {
+            ArchivedFilter.Active => " AND p.archived_at IS NULL",
+            ArchivedFilter.ArchivedOnly => " AND p.archived_at IS NOT NULL",
+            _ => "",
+        };
+        var direction = query.Descending ? "DESC" : "ASC";
+        var order = query.Sort switch
+        {
+            ProjectSort.Name => $"lower(p.name) {direction}, p.id {direction}",
+            ProjectSort.Created => $"p.created_at {direction}, p.id {direction}",
+            _ => $"p.updated_at {direction}, p.id {direction}",
+        };
+        var parameters = new { userId, query.Role, query.FavoritesOnly, query.Tag, query.Text, query.Limit, query.Offset };
+
+        await using var connection = await db.OpenConnectionAsync();
+        await using var read = await connection.QueryMultipleAsync(
+            $"""
+            SELECT count(*)
+            FROM project_members m
+            JOIN projects p ON p.id = m.project_id
+            LEFT JOIN project_favorites f ON f.user_id = m.user_id AND f.project_id = m.project_id
+            WHERE {where};
+
+            SELECT {ProjectColumns}, m.role, (f.user_id IS NOT NULL) AS is_favorite,
+                (SELECT count(*) FROM project_members pm WHERE pm.project_id = p.id)::int AS member_count,
+                ARRAY(SELECT t.name FROM project_tags t WHERE t.project_id = p.id ORDER BY lower(t.name)) AS tags
+            FROM project_members m
+            JOIN projects p ON p.id = m.project_id
+            LEFT JOIN project_favorites f ON f.user_id = m.user_id AND f.project_id = m.project_id
+            WHERE {where}
+            ORDER BY {order}
+            LIMIT @Limit OFFSET @Offset;
+            """,
+            parameters);
+        var total = await read.ReadSingleAsync<long>();
+        var items = (await read.ReadAsync<ProjectListRow>()).AsList();
+        return (items, total);
+    }
+}

@@ -1,0 +1,52 @@
+using HiveSync.Grains.Interfaces.Projects;
+using HiveSync.WebApi.Platform.Auth;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HiveSync.WebApi.Projects;
+
+/// <summary>The caller's standing in the project of this request, resolved before the handler runs.</summary>
+public sealed record ProjectCaller(long ProjectId, long UserId, string Role);
+
+/// <summary>
+/// The one gate of every project-scoped route group (<c>/projects/{project_id}/...</c>): the caller's role in the
+/// project, from its grain, before anything else is read. A caller who is not a member gets what a missing project
+/// gets (404 <c>PROJECT_NOT_FOUND</c>). The grains check the role again for what they change.
+/// </summary>
+public static class ProjectAccess
+{
+    public const string ProjectIdParameter = "project_id";
+
+    /// <summary>Mounts the project-scoped sub-group, gated: <c>projects.MapProjectScope()</c>.</summary>
+    public static RouteGroupBuilder MapProjectScope(this IEndpointRouteBuilder projects)
+    {
+        var scope = projects.MapGroup($"/{{{ProjectIdParameter}:long}}");
+        scope.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var projectId = long.Parse((string)http.Request.RouteValues[ProjectIdParameter]!, System.Globalization.CultureInfo.InvariantCulture);
+            var userId = http.User.UserId();
+            var role = await http.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IProjectGrain>(projectId).RoleOf(userId)
+                ?? throw ProjectErrors.NotFound();
+            http.Features.Set(new ProjectCaller(projectId, userId, role));
+            return await next(context);
+        });
+        return scope;
+    }
+
+    /// <summary>This request's project and the caller's role in it (a project-scoped route only).</summary>
+    public static ProjectCaller ProjectCaller(this HttpContext context) =>
+        context.Features.Get<ProjectCaller>() ?? throw new InvalidOperationException("Not a project-scoped route: map it under MapProjectScope().");
+}
+
+/// <summary>What a project-scoped handler takes (<c>[AsParameters]</c>): the gated caller and the project's grain.</summary>
+public sealed record ProjectScope(HttpContext Http, IGrainFactory Grains)
+{
+    public ProjectCaller Caller => Http.ProjectCaller();
+
+    public long CallerId => Caller.UserId;
+
+    public IProjectGrain Project => Grains.GetGrain<IProjectGrain>(Caller.ProjectId);
+}
