@@ -4,6 +4,7 @@ using HiveSync.Grains.Billing;
 using HiveSync.Grains.Platform;
 using HiveSync.Grains.Limits;
 using HiveSync.Grains.Projects;
+using HiveSync.Grains.Tasks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,6 +26,7 @@ public static class GrainServices
         services.AddSingleton<AuditLog>();
         services.AddHiveSyncBilling(configuration);
         services.AddHiveSyncProjects();
+        services.AddHiveSyncTasks();
         return services;
     }
 }

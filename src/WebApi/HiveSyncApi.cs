@@ -10,6 +10,7 @@ using HiveSync.WebApi.Platform.Auth;
 using HiveSync.WebApi.Platform.RateLimiting;
 using HiveSync.WebApi.Profile;
 using HiveSync.WebApi.Projects;
+using HiveSync.WebApi.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -86,7 +87,8 @@ public static class HiveSyncApi
         api.MapUserApi();
         api.MapProfileApi();
         api.MapBillingApi();
-        api.MapProjectsApi();
+        var project = api.MapProjectsApi();
+        project.MapTasksApi();
         return app;
     }
 

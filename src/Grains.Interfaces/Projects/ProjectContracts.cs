@@ -45,6 +45,9 @@ public sealed record ProjectDetails(
 public sealed record ProjectView(ProjectDetails Project, string Role, bool IsFavorite);
 
 [GenerateSerializer, Immutable]
+public sealed record ProjectStanding(string Role, string Key, bool Archived);
+
+[GenerateSerializer, Immutable]
 public sealed record NewProject(string Name, string Description, string? Key);
 
 /// <summary>A PATCH of name and description: null leaves a field as it is.</summary>

@@ -36,7 +36,7 @@ public sealed class ProjectDirectoryGrain(ProjectStore store, IOptions<TierOptio
     {
         var valid = query with
         {
-            Text = ProjectRules.Query(query.Text),
+            Text = TextRules.Query(query.Text),
             Tag = string.IsNullOrWhiteSpace(query.Tag) ? null : ProjectRules.TagName(query.Tag),
             Role = query.Role is null ? null : ProjectRules.Role(query.Role),
         };

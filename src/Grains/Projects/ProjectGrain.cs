@@ -25,6 +25,9 @@ public sealed class ProjectGrain(ProjectStore store, IOptions<TierOptions> tiers
 
     public async Task<string?> RoleOf(long userId) => (await FindAsync()) is not null && _members.TryGetValue(userId, out var m) ? m.Role : null;
 
+    public async Task<ProjectStanding?> StandingOf(long userId) =>
+        await FindAsync() is { } project && _members.TryGetValue(userId, out var m) ? new ProjectStanding(m.Role, project.Key, project.ArchivedAt is not null) : null;
+
     public async Task<ProjectView> Describe(long callerId)
     {
         await RequireRoleAsync(callerId, ProjectRoles.Viewer);

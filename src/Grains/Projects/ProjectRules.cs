@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.Grains.Interfaces.Projects;
+using HiveSync.Grains.Platform;
 
 namespace HiveSync.Grains.Projects;
 
@@ -11,16 +12,13 @@ public static partial class ProjectRules
     public const int NameMaxLength = 100;
     public const int DescriptionMaxLength = 2000;
     public const int TagMaxLength = 50;
-    public const int QueryMaxLength = 200;
     public const int KeyMaxLength = 10;
 
-    public static string Name(string? value, string field = "name") =>
-        Text(value, field, NameMaxLength, allowEmpty: false, allowNewLines: false)!;
+    public static string Name(string? value, string field = "name") => TextRules.Text(value, field, NameMaxLength);
 
-    public static string Description(string? value) =>
-        Text(value ?? "", "description", DescriptionMaxLength, allowEmpty: true, allowNewLines: true)!;
+    public static string Description(string? value) => TextRules.Text(value ?? "", "description", DescriptionMaxLength, allowEmpty: true, multiLine: true);
 
-    public static string TagName(string? value) => Text(value, "name", TagMaxLength, allowEmpty: false, allowNewLines: false)!;
+    public static string TagName(string? value) => TextRules.Text(value, "name", TagMaxLength);
 
     /// <summary>An explicit key: 2–10 of A–Z and 0–9, starting with a letter (taken as given, never upper-cased for the caller).</summary>
     public static string Key(string value) => KeyFormat().IsMatch(value)
@@ -61,33 +59,6 @@ public static partial class ProjectRules
                 return candidate;
             }
         }
-    }
-
-    /// <summary>The words of a list query's <c>q</c>: trimmed, bounded, null when blank.</summary>
-    public static string? Query(string? value)
-    {
-        var text = value?.Trim();
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        return text.Length <= QueryMaxLength && !text.Any(char.IsControl)
-            ? text
-            : throw DomainException.Validation("q", $"Must be at most {QueryMaxLength} characters without control characters.");
-    }
-
-    private static string? Text(string? value, string field, int maxLength, bool allowEmpty, bool allowNewLines)
-    {
-        var text = value?.Trim();
-        var bad = text is null
-            || (!allowEmpty && text.Length == 0)
-            || text.EnumerateRunes().Count() > maxLength
-            || !Profile.ProfileRules.IsWellFormedUtf16(text)
-            || text.Any(c => char.IsControl(c) && !(allowNewLines && c is '\n' or '\r' or '\t'));
-        return bad
-            ? throw DomainException.Validation(field, allowEmpty ? $"Must be at most {maxLength} characters." : $"Must be 1 to {maxLength} characters without control characters.")
-            : text;
     }
 
     private static string RemoveDiacritics(string text) =>

@@ -103,46 +103,36 @@ public sealed class ProjectListParameters
     [FromQuery(Name = "sort")]
     public string? Sort { get; init; }
 
+    private static readonly Dictionary<string, ProjectSort> SortKeys = new()
+    {
+        ["name"] = ProjectSort.Name,
+        ["created"] = ProjectSort.Created,
+        ["updated"] = ProjectSort.Updated,
+    };
+
     public ProjectListQuery ToQuery(PageRequest page)
     {
-        var errors = new Dictionary<string, string[]>();
+        var read = new QueryParameters();
         var favorites = Favorites switch
         {
             null or "false" => false,
             "true" => true,
-            _ => Invalid(errors, "favorites", "Must be true or false.", false),
+            _ => read.Invalid("favorites", "Must be true or false.", false),
         };
         var archived = Archived switch
         {
             null or "false" => ArchivedFilter.Active,
             "true" => ArchivedFilter.ArchivedOnly,
             "all" => ArchivedFilter.All,
-            _ => Invalid(errors, "archived", "Must be false, true or all.", ArchivedFilter.Active),
+            _ => read.Invalid("archived", "Must be false, true or all.", ArchivedFilter.Active),
         };
-        var descending = Sort?.StartsWith('-') ?? true;
-        var sort = (descending && Sort is not null ? Sort[1..] : Sort) switch
-        {
-            null or "updated" => ProjectSort.Updated,
-            "created" => ProjectSort.Created,
-            "name" => ProjectSort.Name,
-            _ => Invalid(errors, "sort", "Must be name, created or updated, with a leading - for descending.", ProjectSort.Updated),
-        };
+        var (sort, descending) = read.Sort(Sort, SortKeys, ProjectSort.Updated);
         if (Role is not null && !ProjectRoles.IsKnown(Role))
         {
-            errors["role"] = [$"Must be one of: {string.Join(", ", ProjectRoles.All)}."];
+            read.Invalid("role", $"Must be one of: {string.Join(", ", ProjectRoles.All)}.", 0);
         }
 
-        if (errors.Count > 0)
-        {
-            throw DomainException.Validation(errors);
-        }
-
+        read.ThrowIfInvalid();
         return new ProjectListQuery(Q, favorites, Tag, Role, archived, sort, descending, page.Offset, page.PageSize);
-    }
-
-    private static T Invalid<T>(Dictionary<string, string[]> errors, string name, string message, T fallback)
-    {
-        errors[name] = [message];
-        return fallback;
     }
 }

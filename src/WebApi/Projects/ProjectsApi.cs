@@ -17,7 +17,8 @@ namespace HiveSync.WebApi.Projects;
 /// <summary><c>/api/v1/projects</c>: the caller's projects, each project's details, archive state, favorite mark and tags.</summary>
 public static class ProjectsApi
 {
-    public static IEndpointRouteBuilder MapProjectsApi(this IEndpointRouteBuilder app)
+    /// <summary>Maps the projects routes and answers the gated <c>/projects/{project_id}</c> group that project-scoped domains mount on.</summary>
+    public static RouteGroupBuilder MapProjectsApi(this IEndpointRouteBuilder app)
     {
         var projects = app.MapGroup("/projects").WithTags("Projects").RequireAuthorization().RequireRateLimit(RateLimitGroups.Projects);
         projects.MapGet("/", List).Describe("listProjects", "The projects the caller is a member of").ProducesErrors(400, 401);
@@ -35,7 +36,7 @@ public static class ProjectsApi
         project.MapPost("/tags", AddTag).Describe("createProjectTag", "Tag a project (member)").ProducesErrors(400, 403, 409, 413, 415);
         project.MapDelete("/tags/{tag_id:long}", RemoveTag).Describe("deleteProjectTag", "Remove a tag (admin)").ProducesErrors(403, 409);
         project.MapTeamApi();
-        return app;
+        return project;
     }
 
     public static async Task<Ok<PageEnvelope<ProjectResponse>>> List([AsParameters] ProjectListParameters parameters, [AsParameters] PageQuery paging, HttpContext http, IGrainFactory grains)

@@ -1,0 +1,44 @@
+namespace HiveSync.Grains.Interfaces.Tasks;
+
+/// <summary>
+/// The tasks of every project (a stateless worker; key 0): each call names the project and the caller, whose role
+/// the project's grain answers before anything is read. A task of another project is <c>TASK_NOT_FOUND</c>.
+/// </summary>
+public interface ITasksGrain : IGrainWithIntegerKey
+{
+    Task<TaskDetails> Create(long callerId, long projectId, NewTask task);
+
+    Task<TaskDetails> Describe(long callerId, long projectId, long taskId);
+
+    Task<TaskDetails> DescribeByNumber(long callerId, long projectId, long number);
+
+    Task<TaskDetails> Update(long callerId, long projectId, long taskId, TaskChanges changes);
+
+    Task Delete(long callerId, long projectId, long taskId);
+
+    Task<TaskPage> List(long callerId, long projectId, TaskListQuery query);
+
+    Task<IReadOnlyList<TaskActivityEntry>> Activity(long callerId, long projectId, long taskId);
+
+    Task<IReadOnlyList<TaskLabel>> ListLabels(long callerId, long projectId);
+
+    Task<TaskLabel> AddLabel(long callerId, long projectId, string name, string color);
+
+    Task RemoveLabel(long callerId, long projectId, long labelId);
+
+    /// <summary>Makes <paramref name="taskId"/> wait for <paramref name="otherTaskId"/>; never a cycle.</summary>
+    Task<TaskDetails> AddDependency(long callerId, long projectId, long taskId, long otherTaskId);
+
+    Task RemoveDependency(long callerId, long projectId, long taskId, long otherTaskId);
+
+    Task<IReadOnlyList<TaskAttachment>> ListAttachments(long callerId, long projectId, long taskId);
+
+    Task<TaskAttachment> AddLink(long callerId, long projectId, long taskId, string url, string? name);
+
+    Task RemoveAttachment(long callerId, long projectId, long taskId, long attachmentId);
+}
+
+public static class TaskGrains
+{
+    public static ITasksGrain GetTasks(this IGrainFactory grains) => grains.GetGrain<ITasksGrain>(0);
+}

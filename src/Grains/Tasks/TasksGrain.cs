@@ -1,0 +1,198 @@
+using System.Globalization;
+using HiveSync.Grains.Interfaces.Platform;
+using HiveSync.Grains.Interfaces.Projects;
+using HiveSync.Grains.Interfaces.Tasks;
+using HiveSync.Grains.Platform;
+using Orleans.Concurrency;
+
+namespace HiveSync.Grains.Tasks;
+
+/// <summary>
+/// Tasks, labels, dependencies and links of every project. Stateless and reentrant: a task's edits serialise on its
+/// row lock in PostgreSQL (one transaction per change, its activity entries inside), numbers on the project's row
+/// and dependency additions on the project's lock, so no task needs an activation of its own. Every call first asks
+/// the project's grain for the caller's standing.
+/// </summary>
+[StatelessWorker]
+[Reentrant]
+public sealed class TasksGrain(TaskStore store, DomainClock clock) : Grain, ITasksGrain
+{
+    public async Task<TaskDetails> Create(long callerId, long projectId, NewTask task)
+    {
+        var standing = await RequireAsync(callerId, projectId, ProjectRoles.Member, write: true);
+        var id = await store.CreateAsync(projectId, callerId, TaskRules.Validate(task), clock.UtcNow);
+        return await LoadAsync(projectId, id, standing.Key);
+    }
+
+    public async Task<TaskDetails> Describe(long callerId, long projectId, long taskId)
+    {
+        var standing = await RequireAsync(callerId, projectId, ProjectRoles.Viewer);
+        return await LoadAsync(projectId, taskId, standing.Key);
+    }
+
+    public async Task<TaskDetails> DescribeByNumber(long callerId, long projectId, long number)
+    {
+        var standing = await RequireAsync(callerId, projectId, ProjectRoles.Viewer);
+        var id = await store.FindIdByNumberAsync(projectId, number) ?? throw NotFound();
+        return await LoadAsync(projectId, id, standing.Key);
+    }
+
+    public async Task<TaskDetails> Update(long callerId, long projectId, long taskId, TaskChanges changes)
+    {
+        var standing = await RequireAsync(callerId, projectId, ProjectRoles.Member, write: true);
+        if (!await store.UpdateAsync(projectId, taskId, callerId, TaskRules.Validate(changes), clock.UtcNow))
+        {
+            throw NotFound();
+        }
+
+        return await LoadAsync(projectId, taskId, standing.Key);
+    }
+
+    public async Task Delete(long callerId, long projectId, long taskId)
+    {
+        await RequireAsync(callerId, projectId, ProjectRoles.Member, write: true);
+        if (!await store.DeleteAsync(projectId, taskId))
+        {
+            throw NotFound();
+        }
+    }
+
+    public async Task<TaskPage> List(long callerId, long projectId, TaskListQuery query)
+    {
+        var standing = await RequireAsync(callerId, projectId, ProjectRoles.Viewer);
+        var valid = query with
+        {
+            Text = TaskRules.Query(query.Text),
+            Priority = query.Priority is null ? null : TaskRules.Priority(query.Priority),
+            Statuses = [.. query.Statuses.Select(s => TaskRules.Status(s))],
+        };
+        var (rows, total) = await store.ListAsync(projectId, valid);
+        var blockers = await store.OpenBlockersAsync([.. rows.Select(r => r.Id)]);
+        return new TaskPage([.. rows.Select(r => ToDetails(r, standing.Key, blockers))], total);
+    }
+
+    public async Task<IReadOnlyList<TaskActivityEntry>> Activity(long callerId, long projectId, long taskId)
+    {
+        await RequireAsync(callerId, projectId, ProjectRoles.Viewer);
+        _ = await store.FindAsync(projectId, taskId) ?? throw NotFound();
+        return await store.ActivityAsync(taskId);
+    }
+
+    public async Task<IReadOnlyList<TaskLabel>> ListLabels(long callerId, long projectId)
+    {
+        await RequireAsync(callerId, projectId, ProjectRoles.Viewer);
+        return [.. (await store.ListLabelsAsync(projectId)).Select(TaskStore.ToLabel)];
+    }
+
+    public async Task<TaskLabel> AddLabel(long callerId, long projectId, string name, string color)
+    {
+        await RequireAsync(callerId, projectId, ProjectRoles.Member, write: true);
+        var labelName = TaskRules.LabelName(name);
+        var label = await store.AddLabelAsync(projectId, labelName, TaskRules.LabelColor(color), clock.UtcNow)
+            ?? throw new DomainException(ErrorCodes.Conflict, $"The project already has a label named '{labelName}'.");
+        return TaskStore.ToLabel(label);
+    }
+
+    public async Task RemoveLabel(long callerId, long projectId, long labelId)
+    {
+        await RequireAsync(callerId, projectId, ProjectRoles.Admin, write: true);
+        if (!await store.RemoveLabelAsync(projectId, labelId))
+        {
+            throw new DomainException(ErrorCodes.LabelNotFound, "This project has no such label.");
+        }
+    }
+
+    public async Task<TaskDetails> AddDependency(long callerId, long projectId, long taskId, long otherTaskId)
+    {
+        var standing = await RequireAsync(callerId, projectId, ProjectRoles.Member, write: true);
+        if (taskId == otherTaskId)
+        {
+            throw DomainException.Validation("other_task_id", "A task cannot depend on itself.");
+        }
+
+        if (await store.AddDependencyAsync(projectId, taskId, otherTaskId, clock.UtcNow) is { } cycle)
+        {
+            throw new DomainException(
+                ErrorCodes.Conflict,
+                $"This would close a cycle: {string.Join(" → ", cycle.Select(id => id.ToString(CultureInfo.InvariantCulture)))}.",
+                new { cycle });
+        }
+
+        return await LoadAsync(projectId, taskId, standing.Key);
+    }
+
+    public async Task RemoveDependency(long callerId, long projectId, long taskId, long otherTaskId)
+    {
+        await RequireAsync(callerId, projectId, ProjectRoles.Member, write: true);
+        _ = await store.FindAsync(projectId, taskId) ?? throw NotFound();
+        await store.RemoveDependencyAsync(projectId, taskId, otherTaskId);
+    }
+
+    public async Task<IReadOnlyList<TaskAttachment>> ListAttachments(long callerId, long projectId, long taskId)
+    {
+        await RequireAsync(callerId, projectId, ProjectRoles.Viewer);
+        _ = await store.FindAsync(projectId, taskId) ?? throw NotFound();
+        return [.. (await store.ListAttachmentsAsync(projectId, taskId)).Select(TaskStore.ToAttachment)];
+    }
+
+    public async Task<TaskAttachment> AddLink(long callerId, long projectId, long taskId, string url, string? name)
+    {
+        await RequireAsync(callerId, projectId, ProjectRoles.Member, write: true);
+        var (link, linkName) = TaskRules.Link(url, name);
+        _ = await store.FindAsync(projectId, taskId) ?? throw NotFound();
+        return TaskStore.ToAttachment(await store.AddLinkAsync(projectId, taskId, link, linkName, callerId, clock.UtcNow));
+    }
+
+    public async Task RemoveAttachment(long callerId, long projectId, long taskId, long attachmentId)
+    {
+        await RequireAsync(callerId, projectId, ProjectRoles.Member, write: true);
+        _ = await store.FindAsync(projectId, taskId) ?? throw NotFound();
+        if (!await store.RemoveAttachmentAsync(projectId, taskId, attachmentId))
+        {
+            throw new DomainException(ErrorCodes.AttachmentNotFound, "This task has no such attachment.");
+        }
+    }
+
+    private async Task<ProjectStanding> RequireAsync(long callerId, long projectId, string atLeast, bool write = false)
+    {
+        var standing = await GrainFactory.GetGrain<IProjectGrain>(projectId).StandingOf(callerId) ?? throw ProjectErrors.NotFound();
+        if (!ProjectRoles.Allows(standing.Role, atLeast))
+        {
+            throw new DomainException(ErrorCodes.AuthForbidden, $"Your role in this project ({standing.Role}) may not do this.");
+        }
+
+        return write && standing.Archived
+            ? throw new DomainException(ErrorCodes.Conflict, "The project is archived: unarchive it first.")
+            : standing;
+    }
+
+    private async Task<TaskDetails> LoadAsync(long projectId, long taskId, string projectKey)
+    {
+        var row = await store.FindAsync(projectId, taskId) ?? throw NotFound();
+        return ToDetails(row, projectKey, await store.OpenBlockersAsync([taskId]));
+    }
+
+    private static TaskDetails ToDetails(TaskRow row, string projectKey, List<BlockerRow> blockers) => new(
+        row.Id,
+        row.ProjectId,
+        row.Number,
+        KeyOf(projectKey, row.Number),
+        row.Title,
+        row.Description,
+        row.Status,
+        row.Priority,
+        row.AssigneeIds,
+        row.LabelIds,
+        row.DueDate is { } due ? DateOnly.FromDateTime(due) : null,
+        row.DependsOn,
+        [.. blockers.Where(b => b.TaskId == row.Id).Select(b => new TaskBlocker(b.Id, b.Number, KeyOf(projectKey, b.Number), b.Title, b.Status))],
+        row.CreatedBy,
+        row.CreatedAt.AsUtc(),
+        row.UpdatedAt.AsUtc(),
+        row.CompletedAt?.AsUtc(),
+        row.Version);
+
+    private static string KeyOf(string projectKey, long number) => string.Create(CultureInfo.InvariantCulture, $"{projectKey}-{number}");
+
+    private static DomainException NotFound() => new(ErrorCodes.TaskNotFound, "This project has no such task.");
+}

@@ -1,0 +1,42 @@
+using HiveSync.Grains.Interfaces.Tasks;
+using HiveSync.WebApi.Platform;
+using HiveSync.WebApi.Projects;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace HiveSync.WebApi.Tasks;
+
+/// <summary><c>/api/v1/projects/{project_id}/tasks/labels</c>: the labels a project's tasks can carry.</summary>
+public static class TaskLabelsApi
+{
+    public static IEndpointRouteBuilder MapTaskLabelsApi(this IEndpointRouteBuilder tasks)
+    {
+        var labels = tasks.MapGroup("/labels").WithTags("Tasks");
+        labels.MapGet("/", List).Describe("listLabels", "A project's task labels, by name").ProducesErrors(400);
+        labels.MapPost("/", Create).Describe("createLabel", "Create a task label (member)").ProducesErrors(400, 403, 409, 413, 415);
+        labels.MapDelete("/{label_id:long}", Delete).Describe("deleteLabel", "Delete a label; it leaves every task (admin)").ProducesErrors(403, 409);
+        return tasks;
+    }
+
+    public static async Task<Ok<PageEnvelope<LabelResponse>>> List([AsParameters] PageQuery paging, [AsParameters] ProjectScope scope)
+    {
+        var page = paging.Validate(scope.Http);
+        var labels = await scope.Grains.GetTasks().ListLabels(scope.CallerId, scope.Caller.ProjectId);
+        return TypedResults.Ok(labels.Select(LabelResponse.From).ToList().ToPage(page));
+    }
+
+    public static async Task<Created<DataEnvelope<LabelResponse>>> Create(LabelRequest request, [AsParameters] ProjectScope scope)
+    {
+        var label = await scope.Grains.GetTasks().AddLabel(scope.CallerId, scope.Caller.ProjectId, request.Name ?? "", request.Color ?? "");
+        return TypedResults.Created($"{HiveSyncApi.ApiBasePath}/projects/{scope.Caller.ProjectId}/tasks/labels/{label.Id}", new DataEnvelope<LabelResponse>(LabelResponse.From(label)));
+    }
+
+    public static async Task<NoContent> Delete([FromRoute(Name = "label_id")] long labelId, [AsParameters] ProjectScope scope)
+    {
+        await scope.Grains.GetTasks().RemoveLabel(scope.CallerId, scope.Caller.ProjectId, labelId);
+        return TypedResults.NoContent();
+    }
+}
