@@ -77,6 +77,7 @@ public static class HiveSyncApi
         app.UseMiddleware<RateLimitingMiddleware>(); // before authorization, so refusals for bad credentials count too
         app.UseAuthorization();
         app.UseMiddleware<CsrfProtectionMiddleware>();
+        app.UseProjectAccess(); // project-scoped routes: the caller's role before the endpoint reads anything
 
         app.MapOpenApi(OpenApiPath).AllowAnonymous();
         app.MapScalarApiReference("/scalar", options => options.WithTitle("HiveSync API").WithOpenApiRoutePattern(OpenApiPath)).AllowAnonymous();

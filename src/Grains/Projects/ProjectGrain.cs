@@ -130,7 +130,7 @@ public sealed class ProjectGrain(ProjectStore store, IOptions<TierOptions> tiers
         var project = await RequireWritableAsync(callerId, ProjectRoles.Admin);
         var newRole = ProjectRules.Role(role);
         ProjectTeamRules.EnsureMayGrant(_members[callerId].Role, newRole);
-        var userId = await Accounts.FindByEmail(email) ?? throw new DomainException(ErrorCodes.UserNotFound, "No account has this email address.");
+        var userId = await Accounts.FindByEmail(Auth.EmailAddress.Normalise(email)) ?? throw new DomainException(ErrorCodes.UserNotFound, "No account has this email address.");
         if (_members.ContainsKey(userId))
         {
             throw new DomainException(ErrorCodes.Conflict, "This user is already a member of the project.");

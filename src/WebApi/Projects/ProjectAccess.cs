@@ -12,33 +12,42 @@ public sealed record ProjectCaller(long ProjectId, long UserId, string Role);
 
 /// <summary>
 /// The one gate of every project-scoped route group (<c>/projects/{project_id}/...</c>): the caller's role in the
-/// project, from its grain, before anything else is read. A caller who is not a member gets what a missing project
-/// gets (404 <c>PROJECT_NOT_FOUND</c>). The grains check the role again for what they change.
+/// project, from its grain, before the endpoint reads its body or anything the project holds. A caller who is not a
+/// member gets what a missing project gets (404 <c>PROJECT_NOT_FOUND</c>), whatever the request carries. The grains
+/// check the role again for what they change.
 /// </summary>
 public static class ProjectAccess
 {
     public const string ProjectIdParameter = "project_id";
 
     /// <summary>Mounts the project-scoped sub-group, gated: <c>projects.MapProjectScope()</c>.</summary>
-    public static RouteGroupBuilder MapProjectScope(this IEndpointRouteBuilder projects)
+    public static RouteGroupBuilder MapProjectScope(this IEndpointRouteBuilder projects) =>
+        projects.MapGroup($"/{{{ProjectIdParameter}:long}}").WithMetadata(ProjectScoped.Instance);
+
+    /// <summary>The gate in the pipeline (after authentication and rate limiting, before the endpoint binds its parameters).</summary>
+    public static IApplicationBuilder UseProjectAccess(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
-        var scope = projects.MapGroup($"/{{{ProjectIdParameter}:long}}");
-        scope.AddEndpointFilter(async (context, next) =>
+        if (http.GetEndpoint()?.Metadata.GetMetadata<ProjectScoped>() is not null && http.User.Identity?.IsAuthenticated == true)
         {
-            var http = context.HttpContext;
             var projectId = long.Parse((string)http.Request.RouteValues[ProjectIdParameter]!, System.Globalization.CultureInfo.InvariantCulture);
             var userId = http.User.UserId();
             var role = await http.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IProjectGrain>(projectId).RoleOf(userId)
                 ?? throw ProjectErrors.NotFound();
             http.Features.Set(new ProjectCaller(projectId, userId, role));
-            return await next(context);
-        });
-        return scope;
-    }
+        }
+
+        await next(http);
+    });
 
     /// <summary>This request's project and the caller's role in it (a project-scoped route only).</summary>
     public static ProjectCaller ProjectCaller(this HttpContext context) =>
         context.Features.Get<ProjectCaller>() ?? throw new InvalidOperationException("Not a project-scoped route: map it under MapProjectScope().");
+
+    /// <summary>Marks the endpoints of the gated group.</summary>
+    private sealed class ProjectScoped
+    {
+        public static readonly ProjectScoped Instance = new();
+    }
 }
 
 /// <summary>What a project-scoped handler takes (<c>[AsParameters]</c>): the gated caller and the project's grain.</summary>
