@@ -43,6 +43,13 @@ public sealed class TaskRow
 
 public sealed record BlockerRow(long TaskId, long Id, long Number, string Title, string Status);
 
+/// <summary>What a PATCH did: applied, no such task, or refused because of these open blockers (nothing changed).</summary>
+public sealed record TaskUpdate(bool Found, IReadOnlyList<BlockerRow> OpenBlockers)
+{
+    public static readonly TaskUpdate Done = new(true, []);
+    public static readonly TaskUpdate NotFound = new(false, []);
+}
+
 /// <summary>
 /// SQL for tasks and what hangs on them. Every change is one transaction that locks what it decides on (the task's row,
 /// the project's row for numbers, the project's dependency lock), so edits through any silo serialise in PostgreSQL.
@@ -108,9 +115,9 @@ public sealed partial class TaskStore(NpgsqlDataSource db)
 
     /// <summary>
     /// Applies a PATCH under the task's row lock and records one activity entry per changed field. Moving to done with
-    /// open blockers (and no override) changes nothing and answers them. False: no such task in the project.
+    /// open blockers (and no override) changes nothing and answers them (<see cref="TaskUpdate.OpenBlockers"/>).
     /// </summary>
-    public async Task<bool> UpdateAsync(long projectId, long taskId, long actorId, TaskChanges changes, DateTime now)
+    public async Task<TaskUpdate> UpdateAsync(long projectId, long taskId, long actorId, TaskChanges changes, DateTime now)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
@@ -118,7 +125,7 @@ public sealed partial class TaskStore(NpgsqlDataSource db)
             $"SELECT {TaskColumns} FROM tasks t WHERE t.project_id = @projectId AND t.id = @taskId FOR UPDATE", new { projectId, taskId }, tx);
         if (row is null)
         {
-            return false;
+            return TaskUpdate.NotFound;
         }
 
         if (changes.Status == TaskStatuses.Done && row.Status != TaskStatuses.Done && !changes.OverrideBlockers)
@@ -126,14 +133,14 @@ public sealed partial class TaskStore(NpgsqlDataSource db)
             var open = (await connection.QueryAsync<BlockerRow>(OpenBlockersSql, new { taskIds = new[] { taskId } }, tx)).AsList();
             if (open.Count > 0)
             {
-                throw new DomainException(ErrorCodes.Conflict, "Open blockers: finish them first, or send override_blockers: true.", new { open_blockers = open.Select(b => b.Id) });
+                return new TaskUpdate(Found: true, open);
             }
         }
 
         var changed = TaskChangeLog.Diff(row, changes);
         if (changed.Count == 0)
         {
-            return true;
+            return TaskUpdate.Done;
         }
 
         var status = changes.Status ?? row.Status;
@@ -163,7 +170,7 @@ public sealed partial class TaskStore(NpgsqlDataSource db)
 
         await RecordAsync(connection, tx, taskId, actorId, now, changed);
         await tx.CommitAsync();
-        return true;
+        return TaskUpdate.Done;
     }
 
     public async Task<bool> DeleteAsync(long projectId, long taskId)

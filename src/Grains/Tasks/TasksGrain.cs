@@ -40,9 +40,18 @@ public sealed class TasksGrain(TaskStore store, DomainClock clock) : Grain, ITas
     public async Task<TaskDetails> Update(long callerId, long projectId, long taskId, TaskChanges changes)
     {
         var standing = await RequireAsync(callerId, projectId, ProjectRoles.Member, write: true);
-        if (!await store.UpdateAsync(projectId, taskId, callerId, TaskRules.Validate(changes), clock.UtcNow))
+        var update = await store.UpdateAsync(projectId, taskId, callerId, TaskRules.Validate(changes), clock.UtcNow);
+        if (!update.Found)
         {
             throw NotFound();
+        }
+
+        if (update.OpenBlockers.Count > 0)
+        {
+            throw new DomainException(
+                ErrorCodes.Conflict,
+                "Open blockers: finish them first, or send override_blockers: true.",
+                new { open_blockers = update.OpenBlockers.Select(b => ToBlocker(b, standing.Key)) });
         }
 
         return await LoadAsync(projectId, taskId, standing.Key);
@@ -185,12 +194,14 @@ public sealed class TasksGrain(TaskStore store, DomainClock clock) : Grain, ITas
         row.LabelIds,
         row.DueDate is { } due ? DateOnly.FromDateTime(due) : null,
         row.DependsOn,
-        [.. blockers.Where(b => b.TaskId == row.Id).Select(b => new TaskBlocker(b.Id, b.Number, KeyOf(projectKey, b.Number), b.Title, b.Status))],
+        [.. blockers.Where(b => b.TaskId == row.Id).Select(b => ToBlocker(b, projectKey))],
         row.CreatedBy,
         row.CreatedAt.AsUtc(),
         row.UpdatedAt.AsUtc(),
         row.CompletedAt?.AsUtc(),
         row.Version);
+
+    private static TaskBlocker ToBlocker(BlockerRow b, string projectKey) => new(b.Id, b.Number, KeyOf(projectKey, b.Number), b.Title, b.Status);
 
     private static string KeyOf(string projectKey, long number) => string.Create(CultureInfo.InvariantCulture, $"{projectKey}-{number}");
 

@@ -2,6 +2,7 @@ using HiveSync.Grains.Interfaces.Projects;
 using HiveSync.WebApi.Platform.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -50,8 +51,11 @@ public static class ProjectAccess
     }
 }
 
-/// <summary>What a project-scoped handler takes (<c>[AsParameters]</c>): the gated caller and the project's grain.</summary>
-public sealed record ProjectScope(HttpContext Http, IGrainFactory Grains)
+/// <summary>
+/// What a project-scoped handler takes (<c>[AsParameters]</c>): the gated caller and the project's grain. The route's
+/// <c>project_id</c> is bound here so the API document declares it on every operation; the gate has already checked it.
+/// </summary>
+public sealed record ProjectScope(HttpContext Http, IGrainFactory Grains, [property: FromRoute(Name = ProjectAccess.ProjectIdParameter)] long ProjectId)
 {
     public ProjectCaller Caller => Http.ProjectCaller();
 
