@@ -3,6 +3,7 @@ using HiveSync.Grains.Auth;
 using HiveSync.Grains.Billing;
 using HiveSync.Grains.Platform;
 using HiveSync.Grains.Limits;
+using HiveSync.Grains.Notifications;
 using HiveSync.Grains.Projects;
 using HiveSync.Grains.Tasks;
 using Microsoft.Extensions.Configuration;
@@ -25,6 +26,7 @@ public static class GrainServices
         services.AddHiveSyncAuth(configuration);
         services.AddSingleton<AuditLog>();
         services.AddHiveSyncBilling(configuration);
+        services.AddHiveSyncNotifications();
         services.AddHiveSyncProjects();
         services.AddHiveSyncTasks();
         return services;

@@ -8,6 +8,7 @@ using HiveSync.WebApi.Billing;
 using HiveSync.WebApi.Platform;
 using HiveSync.WebApi.Platform.Auth;
 using HiveSync.WebApi.Platform.RateLimiting;
+using HiveSync.WebApi.Notifications;
 using HiveSync.WebApi.Profile;
 using HiveSync.WebApi.Projects;
 using HiveSync.WebApi.Tasks;
@@ -90,6 +91,7 @@ public static class HiveSyncApi
         api.MapBillingApi();
         var project = api.MapProjectsApi();
         project.MapTasksApi();
+        api.MapNotificationsApi();
         return app;
     }
 

@@ -1,7 +1,9 @@
 using HiveSync.Grains.Interfaces.Auth;
 using HiveSync.Grains.Interfaces.Limits;
+using HiveSync.Grains.Interfaces.Notifications;
 using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.Grains.Interfaces.Projects;
+using HiveSync.Grains.Notifications;
 using HiveSync.Grains.Platform;
 using Microsoft.Extensions.Options;
 
@@ -145,6 +147,7 @@ public sealed class ProjectGrain(ProjectStore store, IOptions<TierOptions> tiers
         await store.ChangeAsync(bumped, async (c, tx) =>
         {
             await ProjectStore.AddMemberAsync(c, tx, ProjectId, member);
+            await NotificationStore.AddAsync(c, tx, [new(userId, NotificationTypes.AddedToProject, callerId, ProjectId, new { project_name = project.Name, project_key = project.Key, role = newRole })], now);
             return true;
         });
         _project = bumped;
@@ -163,10 +166,13 @@ public sealed class ProjectGrain(ProjectStore store, IOptions<TierOptions> tiers
             return await DescribeAsync(target);
         }
 
-        var bumped = project.With(_ => { }, clock.UtcNow);
+        var now = clock.UtcNow;
+        var bumped = project.With(_ => { }, now);
         await store.ChangeAsync(bumped, async (c, tx) =>
         {
             await ProjectStore.SetRoleAsync(c, tx, ProjectId, userId, newRole);
+            var changed = new NewNotification(userId, NotificationTypes.RoleChanged, callerId, ProjectId, new { project_name = project.Name, project_key = project.Key, role = newRole, previous_role = target.Role });
+            await NotificationStore.AddAsync(c, tx, [changed], now);
             return true;
         });
         _project = bumped;

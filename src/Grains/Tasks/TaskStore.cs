@@ -67,7 +67,7 @@ public sealed partial class TaskStore(NpgsqlDataSource db)
     static TaskStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
     /// <summary>Inserts a task with the project's next number (the project row's lock makes numbers gapless and unique).</summary>
-    public async Task<long> CreateAsync(long projectId, long createdBy, NewTask task, DateTime now)
+    public async Task<long> CreateAsync(long projectId, string projectKey, long createdBy, NewTask task, DateTime now)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
@@ -85,6 +85,7 @@ public sealed partial class TaskStore(NpgsqlDataSource db)
             tx);
         await ReplaceLinksAsync(connection, tx, projectId, id, task.AssigneeIds, task.LabelIds);
         await RecordAsync(connection, tx, id, createdBy, now, [("created", null, JsonSerializer.Serialize(number))]);
+        await TaskEvents.AssignedAsync(connection, tx, new TaskRef(projectId, projectKey, id, number, task.Title), createdBy, task.AssigneeIds, now);
         await tx.CommitAsync();
         return id;
     }
@@ -117,7 +118,7 @@ public sealed partial class TaskStore(NpgsqlDataSource db)
     /// Applies a PATCH under the task's row lock and records one activity entry per changed field. Moving to done with
     /// open blockers (and no override) changes nothing and answers them (<see cref="TaskUpdate.OpenBlockers"/>).
     /// </summary>
-    public async Task<TaskUpdate> UpdateAsync(long projectId, long taskId, long actorId, TaskChanges changes, DateTime now)
+    public async Task<TaskUpdate> UpdateAsync(long projectId, string projectKey, long taskId, long actorId, TaskChanges changes, DateTime now)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
@@ -169,6 +170,17 @@ public sealed partial class TaskStore(NpgsqlDataSource db)
         }
 
         await RecordAsync(connection, tx, taskId, actorId, now, changed);
+        var task = new TaskRef(projectId, projectKey, taskId, row.Number, changes.Title ?? row.Title);
+        if (changes.AssigneeIds is { } assignees)
+        {
+            await TaskEvents.AssignedAsync(connection, tx, task, actorId, [.. assignees.Except(row.AssigneeIds)], now);
+        }
+
+        if (status == TaskStatuses.Done && row.Status != TaskStatuses.Done)
+        {
+            await TaskEvents.BlockerDoneAsync(connection, tx, task, actorId, now);
+        }
+
         await tx.CommitAsync();
         return TaskUpdate.Done;
     }

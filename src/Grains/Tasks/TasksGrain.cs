@@ -20,7 +20,7 @@ public sealed class TasksGrain(TaskStore store, DomainClock clock) : Grain, ITas
     public async Task<TaskDetails> Create(long callerId, long projectId, NewTask task)
     {
         var standing = await RequireAsync(callerId, projectId, ProjectRoles.Member, write: true);
-        var id = await store.CreateAsync(projectId, callerId, TaskRules.Validate(task), clock.UtcNow);
+        var id = await store.CreateAsync(projectId, standing.Key, callerId, TaskRules.Validate(task), clock.UtcNow);
         return await LoadAsync(projectId, id, standing.Key);
     }
 
@@ -40,7 +40,7 @@ public sealed class TasksGrain(TaskStore store, DomainClock clock) : Grain, ITas
     public async Task<TaskDetails> Update(long callerId, long projectId, long taskId, TaskChanges changes)
     {
         var standing = await RequireAsync(callerId, projectId, ProjectRoles.Member, write: true);
-        var update = await store.UpdateAsync(projectId, taskId, callerId, TaskRules.Validate(changes), clock.UtcNow);
+        var update = await store.UpdateAsync(projectId, standing.Key, taskId, callerId, TaskRules.Validate(changes), clock.UtcNow);
         if (!update.Found)
         {
             throw NotFound();

@@ -36,9 +36,12 @@ public static class TestPostgres
         return connectionString;
     }
 
+    private const string FolderPrefix = "hivesync-test-pg-";
+
     private static async Task<EmbeddedPostgres> StartAsync()
     {
-        var root = Path.Combine(Path.GetTempPath(), $"hivesync-test-pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
+        RemoveLeftovers();
+        var root = Path.Combine(Path.GetTempPath(), $"{FolderPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
         var server = await EmbeddedPostgres.StartAsync(root, throwaway: true);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
@@ -47,11 +50,49 @@ public static class TestPostgres
             {
                 Directory.Delete(root, recursive: true);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // Best effort: a leftover temp folder is harmless.
+                // Best effort: the next run removes what is left (RemoveLeftovers).
             }
         };
         return server;
+    }
+
+    /// <summary>
+    /// Deletes the folders of earlier test runs whose process is gone: the clean-up at exit is best effort (a test
+    /// host that is killed, or outlives its exit time, leaves its cluster behind), and each holds a cluster's WAL.
+    /// </summary>
+    private static void RemoveLeftovers()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+        {
+            var pidText = Path.GetFileName(folder)[FolderPrefix.Length..].Split('-')[0];
+            if (!int.TryParse(pidText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) || IsRunning(pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another run is removing it, or it is not ours to remove.
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }

@@ -1,0 +1,105 @@
+using System.Text.Json;
+using Dapper;
+using HiveSync.Grains.Interfaces.Notifications;
+using HiveSync.Grains.Platform;
+using Npgsql;
+
+namespace HiveSync.Grains.Notifications;
+
+/// <summary>A notification to create: for whom, about what, by whom, and what it shows (its payload).</summary>
+public sealed record NewNotification(long UserId, string Type, long? ActorId, long? ProjectId, object Payload, long? TaskId = null, long? CommentId = null);
+
+/// <summary>
+/// SQL for notifications and their settings. <see cref="AddAsync"/> is the one place a notification is created: the
+/// domain whose change causes it calls it inside that change's transaction.
+/// </summary>
+public sealed class NotificationStore(NpgsqlDataSource db)
+{
+    private static readonly JsonSerializerOptions PayloadJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    static NotificationStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    /// <summary>
+    /// Creates the notifications in the caller's transaction, except to their own actor and to users who turned the
+    /// type's in-app channel off.
+    /// </summary>
+    public static async Task AddAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyCollection<NewNotification> notifications, DateTime now)
+    {
+        var due = notifications.Where(n => n.UserId != n.ActorId).ToList();
+        if (due.Count == 0)
+        {
+            return;
+        }
+
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO notifications (user_id, type, actor_id, project_id, task_id, comment_id, payload, created_at)
+            SELECT n.user_id, n.type, n.actor_id, n.project_id, n.task_id, n.comment_id, n.payload::jsonb, @now
+            FROM unnest(@userIds, @types, @actorIds, @projectIds, @taskIds, @commentIds, @payloads) AS n(user_id, type, actor_id, project_id, task_id, comment_id, payload)
+            WHERE NOT EXISTS (SELECT 1 FROM notification_settings s WHERE s.user_id = n.user_id AND s.event_type = n.type AND NOT s.in_app)
+            """,
+            new
+            {
+                now,
+                userIds = due.Select(n => n.UserId).ToArray(),
+                types = due.Select(n => n.Type).ToArray(),
+                actorIds = due.Select(n => n.ActorId).ToArray(),
+                projectIds = due.Select(n => n.ProjectId).ToArray(),
+                taskIds = due.Select(n => n.TaskId).ToArray(),
+                commentIds = due.Select(n => n.CommentId).ToArray(),
+                payloads = due.Select(n => JsonSerializer.Serialize(n.Payload, PayloadJson)).ToArray(),
+            },
+            tx);
+    }
+
+    public async Task<(List<Notification> Items, long Total)> ListAsync(long userId, bool unreadOnly, int offset, int limit)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await using var read = await connection.QueryMultipleAsync(
+            """
+            SELECT count(*) FROM notifications WHERE user_id = @userId AND (NOT @unreadOnly OR read_at IS NULL);
+            SELECT id, type, actor_id, project_id, task_id, comment_id, payload::text AS payload, created_at, read_at
+            FROM notifications WHERE user_id = @userId AND (NOT @unreadOnly OR read_at IS NULL)
+            ORDER BY id DESC LIMIT @limit OFFSET @offset;
+            """,
+            new { userId, unreadOnly, offset, limit });
+        var total = await read.ReadSingleAsync<long>();
+        var rows = await read.ReadAsync<(long Id, string Type, long? ActorId, long? ProjectId, long? TaskId, long? CommentId, string Payload, DateTime CreatedAt, DateTime? ReadAt)>();
+        return ([.. rows.Select(r => new Notification(r.Id, r.Type, r.ActorId, r.ProjectId, r.TaskId, r.CommentId, r.Payload, r.CreatedAt.AsUtc(), r.ReadAt.AsUtc()))], total);
+    }
+
+    public async Task<long> UnreadCountAsync(long userId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM notifications WHERE user_id = @userId AND read_at IS NULL", new { userId });
+    }
+
+    /// <summary>Marks the user's own unread notifications among <paramref name="ids"/>; others' ids match nothing.</summary>
+    public async Task<int> MarkReadAsync(long userId, IReadOnlyList<long>? ids, DateTime now)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.ExecuteAsync(
+            "UPDATE notifications SET read_at = @now WHERE user_id = @userId AND read_at IS NULL AND (@all OR id = ANY(@ids))",
+            new { userId, now, all = ids is null, ids = (ids ?? []).ToArray() });
+    }
+
+    public async Task<List<NotificationSetting>> SettingsAsync(long userId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var stored = (await connection.QueryAsync<(string EventType, bool InApp, bool Email)>(
+            "SELECT event_type, in_app, email FROM notification_settings WHERE user_id = @userId", new { userId })).ToDictionary(s => s.EventType);
+        return [.. NotificationTypes.All.Select(t => stored.TryGetValue(t, out var s) ? new NotificationSetting(t, s.InApp, s.Email) : new NotificationSetting(t, true, true))];
+    }
+
+    public async Task SaveSettingsAsync(long userId, IReadOnlyList<NotificationSetting> settings, DateTime now)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO notification_settings (user_id, event_type, in_app, email, updated_at)
+            SELECT @userId, t, i, e, @now FROM unnest(@types, @inApp, @email) AS s(t, i, e)
+            ON CONFLICT (user_id, event_type) DO UPDATE SET in_app = EXCLUDED.in_app, email = EXCLUDED.email, updated_at = EXCLUDED.updated_at
+            """,
+            new { userId, now, types = settings.Select(s => s.EventType).ToArray(), inApp = settings.Select(s => s.InApp).ToArray(), email = settings.Select(s => s.Email).ToArray() });
+    }
+}
