@@ -25,7 +25,7 @@ public static class NotificationsApi
         notifications.MapPost("/mark-read", MarkRead).Describe("markNotificationsRead", "Mark some of the caller's notifications read").ProducesErrors(400, 413, 415);
         notifications.MapPost("/mark-all-read", MarkAllRead).Describe("markAllNotificationsRead", "Mark all of the caller's notifications read");
         notifications.MapGet("/settings", Settings).Describe("getNotificationSettings", "Channels per event type");
-        notifications.MapPatch("/settings", UpdateSettings).Accepts<Dictionary<string, ChannelChoice>>("application/json").Describe("updateNotificationSettings", "Turn channels on or off per event type").ProducesErrors(400, 413, 415);
+        notifications.MapPatch("/settings", UpdateSettings).Accepts<NotificationSettingsResponse>("application/json").Describe("updateNotificationSettings", "Turn channels on or off per event type").ProducesErrors(400, 413, 415);
         return app;
     }
 
@@ -53,10 +53,10 @@ public static class NotificationsApi
     public static async Task<Ok<DataEnvelope<MarkedResponse>>> MarkAllRead(ClaimsPrincipal user, IGrainFactory grains) =>
         TypedResults.Ok(new DataEnvelope<MarkedResponse>(new MarkedResponse(await grains.GetNotifications().MarkAllRead(user.UserId()))));
 
-    public static async Task<Ok<DataEnvelope<Dictionary<string, ChannelChoice>>>> Settings(ClaimsPrincipal user, IGrainFactory grains) =>
+    public static async Task<Ok<DataEnvelope<NotificationSettingsResponse>>> Settings(ClaimsPrincipal user, IGrainFactory grains) =>
         SettingsResult(await grains.GetNotifications().Settings(user.UserId()));
 
-    public static async Task<Ok<DataEnvelope<Dictionary<string, ChannelChoice>>>> UpdateSettings(JsonElement body, ClaimsPrincipal user, IGrainFactory grains)
+    public static async Task<Ok<DataEnvelope<NotificationSettingsResponse>>> UpdateSettings(JsonElement body, ClaimsPrincipal user, IGrainFactory grains)
     {
         var notifications = grains.GetNotifications();
         var current = (await notifications.Settings(user.UserId())).ToDictionary(s => s.EventType);
@@ -64,8 +64,8 @@ public static class NotificationsApi
         return SettingsResult(await notifications.UpdateSettings(user.UserId(), changes));
     }
 
-    private static Ok<DataEnvelope<Dictionary<string, ChannelChoice>>> SettingsResult(IReadOnlyList<NotificationSetting> settings) =>
-        TypedResults.Ok(new DataEnvelope<Dictionary<string, ChannelChoice>>(settings.ToDictionary(s => s.EventType, s => new ChannelChoice(s.InApp, s.Email))));
+    private static Ok<DataEnvelope<NotificationSettingsResponse>> SettingsResult(IReadOnlyList<NotificationSetting> settings) =>
+        TypedResults.Ok(new DataEnvelope<NotificationSettingsResponse>(new NotificationSettingsResponse(settings)));
 }
 
 public sealed record NotificationResponse(
@@ -84,6 +84,22 @@ public sealed record NotificationResponse(
     {
         using var payload = JsonDocument.Parse(n.PayloadJson);
         return new(n.Id, n.Type, n.ActorId, n.ProjectId, n.TaskId, n.CommentId, payload.RootElement.Clone(), n.ReadAt is not null, n.CreatedAt, n.ReadAt);
+    }
+}
+
+/// <summary>Every event type's channels, keyed by type (a named type so the API document names its schema).</summary>
+public sealed class NotificationSettingsResponse : Dictionary<string, ChannelChoice>
+{
+    public NotificationSettingsResponse()
+    {
+    }
+
+    public NotificationSettingsResponse(IEnumerable<NotificationSetting> settings)
+    {
+        foreach (var setting in settings)
+        {
+            this[setting.EventType] = new ChannelChoice(setting.InApp, setting.Email);
+        }
     }
 }
 
