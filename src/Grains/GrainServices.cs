@@ -1,6 +1,7 @@
 using HiveSync.Grains.Audit;
 using HiveSync.Grains.Auth;
 using HiveSync.Grains.Billing;
+using HiveSync.Grains.Comments;
 using HiveSync.Grains.Platform;
 using HiveSync.Grains.Limits;
 using HiveSync.Grains.Notifications;
@@ -29,6 +30,7 @@ public static class GrainServices
         services.AddHiveSyncNotifications();
         services.AddHiveSyncProjects();
         services.AddHiveSyncTasks();
+        services.AddHiveSyncComments();
         return services;
     }
 }

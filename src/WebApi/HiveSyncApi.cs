@@ -5,6 +5,7 @@ using HiveSync.Grains.Interfaces.Limits;
 using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.WebApi.Auth;
 using HiveSync.WebApi.Billing;
+using HiveSync.WebApi.Comments;
 using HiveSync.WebApi.Platform;
 using HiveSync.WebApi.Platform.Auth;
 using HiveSync.WebApi.Platform.RateLimiting;
@@ -91,6 +92,7 @@ public static class HiveSyncApi
         api.MapBillingApi();
         var project = api.MapProjectsApi();
         project.MapTasksApi();
+        project.MapCommentsApi();
         api.MapNotificationsApi();
         return app;
     }

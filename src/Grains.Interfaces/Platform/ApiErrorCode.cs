@@ -34,6 +34,7 @@ public static class ErrorCodes
     public static readonly ApiErrorCode TagNotFound = new("TAG_NOT_FOUND", 404);
     public static readonly ApiErrorCode LabelNotFound = new("LABEL_NOT_FOUND", 404);
     public static readonly ApiErrorCode AttachmentNotFound = new("ATTACHMENT_NOT_FOUND", 404);
+    public static readonly ApiErrorCode CommentNotFound = new("COMMENT_NOT_FOUND", 404);
     public static readonly ApiErrorCode MethodNotAllowed = new("METHOD_NOT_ALLOWED", 405);
     public static readonly ApiErrorCode Conflict = new("CONFLICT", 409);
     public static readonly ApiErrorCode TokenExpired = new("TOKEN_EXPIRED", 410);

@@ -3,6 +3,7 @@ using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.Grains.Interfaces.Projects;
 using HiveSync.Grains.Interfaces.Tasks;
 using HiveSync.Grains.Platform;
+using HiveSync.Grains.Projects;
 using Orleans.Concurrency;
 
 namespace HiveSync.Grains.Tasks;
@@ -162,18 +163,8 @@ public sealed class TasksGrain(TaskStore store, DomainClock clock) : Grain, ITas
         }
     }
 
-    private async Task<ProjectStanding> RequireAsync(long callerId, long projectId, string atLeast, bool write = false)
-    {
-        var standing = await GrainFactory.GetGrain<IProjectGrain>(projectId).StandingOf(callerId) ?? throw ProjectErrors.NotFound();
-        if (!ProjectRoles.Allows(standing.Role, atLeast))
-        {
-            throw new DomainException(ErrorCodes.AuthForbidden, $"Your role in this project ({standing.Role}) may not do this.");
-        }
-
-        return write && standing.Archived
-            ? throw new DomainException(ErrorCodes.Conflict, "The project is archived: unarchive it first.")
-            : standing;
-    }
+    private Task<ProjectStanding> RequireAsync(long callerId, long projectId, string atLeast, bool write = false) =>
+        GrainFactory.RequireAsync(callerId, projectId, atLeast, write);
 
     private async Task<TaskDetails> LoadAsync(long projectId, long taskId, string projectKey)
     {

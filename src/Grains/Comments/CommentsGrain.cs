@@ -1,0 +1,110 @@
+using HiveSync.Grains.Interfaces.Comments;
+using HiveSync.Grains.Interfaces.Platform;
+using HiveSync.Grains.Interfaces.Projects;
+using HiveSync.Grains.Interfaces.Tasks;
+using HiveSync.Grains.Platform;
+using HiveSync.Grains.Projects;
+using Orleans.Concurrency;
+
+namespace HiveSync.Grains.Comments;
+
+/// <summary>
+/// Comments of every project. Stateless and reentrant like the tasks: an edit serialises on the comment's row lock,
+/// and the project's grain answers every caller's role first.
+/// </summary>
+[StatelessWorker]
+[Reentrant]
+public sealed class CommentsGrain(CommentStore store, DomainClock clock) : Grain, ICommentsGrain
+{
+    public const int BodyMaxLength = 10_000;
+
+    public async Task<CommentPage> List(long callerId, long projectId, string entityType, long entityId, int offset, int limit)
+    {
+        await GrainFactory.RequireAsync(callerId, projectId, ProjectRoles.Viewer);
+        var target = await TargetAsync(callerId, projectId, entityType, entityId);
+        var (rows, total) = await store.ListAsync(projectId, target.TaskId, callerId, offset, limit);
+        return new CommentPage([.. rows.Select(r => r.ToView())], total);
+    }
+
+    public async Task<CommentView> Create(long callerId, long projectId, string entityType, long entityId, string body)
+    {
+        await GrainFactory.RequireAsync(callerId, projectId, ProjectRoles.Member, write: true);
+        var target = await TargetAsync(callerId, projectId, entityType, entityId);
+        var text = Body(body);
+        var id = await store.CreateAsync(projectId, target, callerId, text, clock.UtcNow)
+            ?? throw new DomainException(ErrorCodes.TaskNotFound, "This project has no such task.");
+        return await LoadAsync(projectId, id, callerId);
+    }
+
+    public async Task<CommentView> Edit(long callerId, long projectId, long commentId, string body)
+    {
+        await GrainFactory.RequireAsync(callerId, projectId, ProjectRoles.Viewer, write: true);
+        var comment = await LoadAsync(projectId, commentId, callerId);
+        if (comment.AuthorId != callerId)
+        {
+            throw new DomainException(ErrorCodes.AuthForbidden, "Only its author can edit a comment.");
+        }
+
+        if (!await store.EditAsync(projectId, commentId, Body(body), clock.UtcNow))
+        {
+            throw NotFound();
+        }
+
+        return await LoadAsync(projectId, commentId, callerId);
+    }
+
+    public async Task Delete(long callerId, long projectId, long commentId)
+    {
+        var standing = await GrainFactory.RequireAsync(callerId, projectId, ProjectRoles.Viewer, write: true);
+        var comment = await LoadAsync(projectId, commentId, callerId);
+        if (comment.AuthorId != callerId && !ProjectRoles.Allows(standing.Role, ProjectRoles.Admin))
+        {
+            throw new DomainException(ErrorCodes.AuthForbidden, "Only its author, or an admin of the project, can delete a comment.");
+        }
+
+        if (!await store.DeleteAsync(projectId, commentId))
+        {
+            throw NotFound();
+        }
+    }
+
+    public async Task<IReadOnlyList<CommentVersion>> History(long callerId, long projectId, long commentId)
+    {
+        await GrainFactory.RequireAsync(callerId, projectId, ProjectRoles.Viewer);
+        var comment = await LoadAsync(projectId, commentId, callerId);
+        var earlier = await store.VersionsAsync(commentId);
+        return [.. earlier, new CommentVersion(comment.Version, comment.Body, comment.EditedAt ?? comment.CreatedAt)];
+    }
+
+    public async Task<CommentView> SetStar(long callerId, long projectId, long commentId, bool starred)
+    {
+        await GrainFactory.RequireAsync(callerId, projectId, ProjectRoles.Viewer);
+        _ = await LoadAsync(projectId, commentId, callerId);
+        await store.SetStarAsync(commentId, callerId, starred, clock.UtcNow);
+        return await LoadAsync(projectId, commentId, callerId);
+    }
+
+    /// <summary>What a comment is on: the project itself, or one of its tasks (asked of the tasks, so another project's is not found).</summary>
+    private async Task<CommentTarget> TargetAsync(long callerId, long projectId, string entityType, long entityId)
+    {
+        switch (entityType)
+        {
+            case CommentEntityTypes.Task:
+                var task = await GrainFactory.GetTasks().Describe(callerId, projectId, entityId);
+                return new CommentTarget(entityType, task.Id, task.Key, task.Title, task.AssigneeIds);
+            case CommentEntityTypes.Project when entityId == projectId:
+                return new CommentTarget(entityType, null);
+            case CommentEntityTypes.Project:
+                throw ProjectErrors.NotFound();
+            default:
+                throw DomainException.Validation("entity_type", "Must be task or project.");
+        }
+    }
+
+    private static string Body(string? body) => TextRules.Text(body, "body", BodyMaxLength, multiLine: true);
+
+    private async Task<CommentView> LoadAsync(long projectId, long commentId, long viewerId) =>
+        (await store.FindAsync(projectId, commentId, viewerId))?.ToView() ?? throw NotFound();
+
+    private static DomainException NotFound() => new(ErrorCodes.CommentNotFound, "This project has no such comment.");
+}
