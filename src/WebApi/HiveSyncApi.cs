@@ -12,6 +12,7 @@ using HiveSync.WebApi.Platform.RateLimiting;
 using HiveSync.WebApi.Notifications;
 using HiveSync.WebApi.Profile;
 using HiveSync.WebApi.Projects;
+using HiveSync.WebApi.Search;
 using HiveSync.WebApi.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -94,6 +95,7 @@ public static class HiveSyncApi
         project.MapTasksApi();
         project.MapCommentsApi();
         api.MapNotificationsApi();
+        api.MapSearchApi();
         return app;
     }
 

@@ -19,6 +19,9 @@ public interface ICommentsGrain : IGrainWithIntegerKey
     Task<IReadOnlyList<CommentVersion>> History(long callerId, long projectId, long commentId);
 
     Task<CommentView> SetStar(long callerId, long projectId, long commentId, bool starred);
+
+    /// <summary>Comments in the caller's projects (or the query's one project) matching the query's words, best first.</summary>
+    Task<Search.SearchPage> Search(long callerId, Search.SearchQuery query);
 }
 
 public static class CommentGrains

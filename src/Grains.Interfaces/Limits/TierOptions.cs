@@ -97,6 +97,7 @@ public static class RateLimitGroups
     public const string Billing = "billing";
     public const string Projects = "projects";
     public const string Notifications = "notifications";
+    public const string Search = "search";
     public const string BillingWebhook = "billing_webhook";
 
     /// <summary>Failed sign-ins per account (<see cref="LoginGuardOptions"/>), not a route group.</summary>

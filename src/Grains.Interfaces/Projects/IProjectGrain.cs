@@ -52,6 +52,15 @@ public interface IProjectDirectoryGrain : IGrainWithIntegerKey
     Task<ProjectView> Create(long callerId, NewProject project);
 
     Task<ProjectPage> List(long callerId, ProjectListQuery query);
+
+    /// <summary>The caller's projects matching the query's words, best first.</summary>
+    Task<Search.SearchPage> Search(long callerId, Search.SearchQuery query);
+
+    /// <summary>
+    /// The projects (id and key) a search of the caller may look into: all of theirs, or just <paramref name="projectId"/>
+    /// when given (<c>PROJECT_NOT_FOUND</c> when it is not theirs).
+    /// </summary>
+    Task<IReadOnlyDictionary<long, string>> SearchReach(long callerId, long? projectId);
 }
 
 public static class ProjectGrains

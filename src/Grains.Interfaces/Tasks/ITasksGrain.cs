@@ -36,6 +36,9 @@ public interface ITasksGrain : IGrainWithIntegerKey
     Task<TaskAttachment> AddLink(long callerId, long projectId, long taskId, string url, string? name);
 
     Task RemoveAttachment(long callerId, long projectId, long taskId, long attachmentId);
+
+    /// <summary>Tasks of the caller's projects (or of the query's one project) matching the query's words, best first.</summary>
+    Task<Search.SearchPage> Search(long callerId, Search.SearchQuery query);
 }
 
 public static class TaskGrains

@@ -1,6 +1,7 @@
 using HiveSync.Grains.Interfaces.Comments;
 using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.Grains.Interfaces.Projects;
+using HiveSync.Grains.Interfaces.Search;
 using HiveSync.Grains.Interfaces.Tasks;
 using HiveSync.Grains.Platform;
 using HiveSync.Grains.Projects;
@@ -82,6 +83,19 @@ public sealed class CommentsGrain(CommentStore store, DomainClock clock) : Grain
         _ = await LoadAsync(projectId, commentId, callerId);
         await store.SetStarAsync(commentId, callerId, starred, clock.UtcNow);
         return await LoadAsync(projectId, commentId, callerId);
+    }
+
+    public async Task<SearchPage> Search(long callerId, SearchQuery query)
+    {
+        query = FullTextSearch.Validate(query);
+        if (query.EntityType is not (null or CommentEntityTypes.Task or CommentEntityTypes.Project))
+        {
+            throw DomainException.Validation("entity_type", "Must be task or project.");
+        }
+
+        var reach = await GrainFactory.GetProjectDirectory().SearchReach(callerId, query.ProjectId);
+        var (rows, total) = await store.SearchAsync([.. reach.Keys], query.Text, query.EntityType, query.Offset, query.Limit);
+        return new SearchPage([.. rows.Select(r => new SearchHit("comment", r.Id, r.ProjectId, r.Title, r.Snippet, r.Rank, EntityType: r.EntityType, EntityId: r.EntityId))], total);
     }
 
     /// <summary>What a comment is on: the project itself, or one of its tasks (asked of the tasks, so another project's is not found).</summary>

@@ -2,6 +2,7 @@ using HiveSync.Grains.Interfaces.Auth;
 using HiveSync.Grains.Interfaces.Limits;
 using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.Grains.Interfaces.Projects;
+using HiveSync.Grains.Interfaces.Search;
 using HiveSync.Grains.Platform;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -47,6 +48,24 @@ public sealed class ProjectDirectoryGrain(ProjectStore store, IOptions<TierOptio
 
         var (rows, total) = await store.ListAsync(callerId, valid);
         return new ProjectPage([.. rows.Select(ToView)], total);
+    }
+
+    public async Task<SearchPage> Search(long callerId, SearchQuery query)
+    {
+        query = FullTextSearch.Validate(query);
+        var (rows, total) = await store.SearchAsync(callerId, query.Text, query.Offset, query.Limit);
+        return new SearchPage([.. rows.Select(r => new SearchHit("project", r.Id, r.ProjectId, r.Title, r.Snippet, r.Rank, Key: r.Key))], total);
+    }
+
+    public async Task<IReadOnlyDictionary<long, string>> SearchReach(long callerId, long? projectId)
+    {
+        var projects = (await store.MemberProjectsAsync(callerId)).ToDictionary(p => p.Id, p => p.Key);
+        if (projectId is not { } only)
+        {
+            return projects;
+        }
+
+        return projects.TryGetValue(only, out var key) ? new Dictionary<long, string> { [only] = key } : throw ProjectErrors.NotFound();
     }
 
     private static ProjectView ToView(ProjectListRow row) => new(

@@ -85,4 +85,31 @@ public sealed partial class ProjectStore
         var items = (await read.ReadAsync<ProjectListRow>()).AsList();
         return (items, total);
     }
+
+    /// <summary>The projects <paramref name="userId"/> is a member of, with their keys: the reach of every search.</summary>
+    public async Task<List<(long Id, string Key)>> MemberProjectsAsync(long userId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return (await connection.QueryAsync<(long Id, string Key)>(
+            "SELECT p.id, p.key FROM project_members m JOIN projects p ON p.id = m.project_id WHERE m.user_id = @userId", new { userId })).AsList();
+    }
+
+    /// <summary>A page of the caller's projects matching <paramref name="text"/>, best match first.</summary>
+    public async Task<(List<Platform.SearchHitRow> Items, long Total)> SearchAsync(long userId, string text, int offset, int limit)
+    {
+        const string Where = $"m.user_id = @userId AND p.search @@ {Platform.FullTextSearch.Query}";
+        await using var connection = await db.OpenConnectionAsync();
+        await using var read = await connection.QueryMultipleAsync(
+            $"""
+            SELECT count(*) FROM project_members m JOIN projects p ON p.id = m.project_id WHERE {Where};
+            SELECT p.id, p.id AS project_id, p.name AS title, p.key,
+                {Platform.FullTextSearch.Snippet("p.name || ' — ' || p.description")} AS snippet,
+                ts_rank_cd(p.search, {Platform.FullTextSearch.Query}) AS rank
+            FROM project_members m JOIN projects p ON p.id = m.project_id WHERE {Where}
+            ORDER BY rank DESC, p.id DESC LIMIT @limit OFFSET @offset;
+            """,
+            new { userId, text, offset, limit });
+        var total = await read.ReadSingleAsync<long>();
+        return ((await read.ReadAsync<Platform.SearchHitRow>()).AsList(), total);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.Grains.Interfaces.Projects;
+using HiveSync.Grains.Interfaces.Search;
 using HiveSync.Grains.Interfaces.Tasks;
 using HiveSync.Grains.Platform;
 using HiveSync.Grains.Projects;
@@ -161,6 +162,15 @@ public sealed class TasksGrain(TaskStore store, DomainClock clock) : Grain, ITas
         {
             throw new DomainException(ErrorCodes.AttachmentNotFound, "This task has no such attachment.");
         }
+    }
+
+    public async Task<SearchPage> Search(long callerId, SearchQuery query)
+    {
+        query = FullTextSearch.Validate(query);
+        var reach = await GrainFactory.GetProjectDirectory().SearchReach(callerId, query.ProjectId);
+        var statuses = query.Statuses.Select(s => TaskRules.Status(s)).ToArray();
+        var (rows, total) = await store.SearchAsync([.. reach.Keys], query.Text, statuses, query.Offset, query.Limit);
+        return new SearchPage([.. rows.Select(r => new SearchHit("task", r.Id, r.ProjectId, r.Title, r.Snippet, r.Rank, Key: KeyOf(reach[r.ProjectId], r.Number ?? 0), Status: r.Status))], total);
     }
 
     private Task<ProjectStanding> RequireAsync(long callerId, long projectId, string atLeast, bool write = false) =>

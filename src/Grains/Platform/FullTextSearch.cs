@@ -1,0 +1,45 @@
+namespace HiveSync.Grains.Platform;
+
+/// <summary>The SQL pieces every full-text search shares: the same parsing, ranking and snippets for every kind.</summary>
+public static class FullTextSearch
+{
+    /// <summary>The query of <c>@text</c>: web-search syntax, English stemming; a query of stop words only matches nothing.</summary>
+    public const string Query = "websearch_to_tsquery('english', @text)";
+
+    /// <summary>The query with its words checked: required, bounded (<see cref="TextRules.Query"/>), a sane page.</summary>
+    public static Interfaces.Search.SearchQuery Validate(Interfaces.Search.SearchQuery query)
+    {
+        var text = TextRules.Query(query.Text) ?? throw Interfaces.Platform.DomainException.Validation("q", "Required: the words to search for.");
+        return query.Offset >= 0 && query.Limit > 0
+            ? query with { Text = text }
+            : throw Interfaces.Platform.DomainException.Validation("page", "The page is out of range.");
+    }
+
+    /// <summary>A snippet of <paramref name="column"/>: its text HTML-escaped, the matches in &lt;mark&gt;.</summary>
+    public static string Snippet(string column) =>
+        $"ts_headline('english', replace(replace(replace({column}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), {Query}, 'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=10, MaxFragments=2')";
+}
+
+/// <summary>A row of any kind's search: the columns each store selects (those a kind lacks stay null).</summary>
+public sealed class SearchHitRow
+{
+    public long Id { get; set; }
+
+    public long ProjectId { get; set; }
+
+    public string Title { get; set; } = "";
+
+    public string Snippet { get; set; } = "";
+
+    public double Rank { get; set; }
+
+    public string? Key { get; set; }
+
+    public long? Number { get; set; }
+
+    public string? Status { get; set; }
+
+    public string? EntityType { get; set; }
+
+    public long? EntityId { get; set; }
+}
