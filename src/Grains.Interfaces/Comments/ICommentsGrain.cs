@@ -11,10 +11,10 @@ public interface ICommentsGrain : IGrainWithIntegerKey
     Task<CommentView> Create(long callerId, long projectId, string entityType, long entityId, string body);
 
     /// <summary>The author only; the replaced body is kept as a version.</summary>
-    Task<CommentView> Edit(long callerId, long projectId, long commentId, string body);
+    Task<CommentView> Edit(long callerId, long projectId, long commentId, string body, long? expectedVersion = null);
 
     /// <summary>The author, or an admin or owner of the project.</summary>
-    Task Delete(long callerId, long projectId, long commentId);
+    Task Delete(long callerId, long projectId, long commentId, long? expectedVersion = null);
 
     Task<IReadOnlyList<CommentVersion>> History(long callerId, long projectId, long commentId);
 

@@ -38,6 +38,9 @@ public static class ErrorCodes
     public static readonly ApiErrorCode MethodNotAllowed = new("METHOD_NOT_ALLOWED", 405);
     public static readonly ApiErrorCode Conflict = new("CONFLICT", 409);
     public static readonly ApiErrorCode TokenExpired = new("TOKEN_EXPIRED", 410);
+
+    /// <summary><c>If-Match</c> named another version than the current one: someone changed it meanwhile.</summary>
+    public static readonly ApiErrorCode PreconditionFailed = new("PRECONDITION_FAILED", 412);
     public static readonly ApiErrorCode RateLimited = new("RATE_LIMITED", 429);
     public static readonly ApiErrorCode WorkerCallbackInvalid = new("WORKER_CALLBACK_INVALID", 401);
     public static readonly ApiErrorCode WebhookDeliveryFailed = new("WEBHOOK_DELIVERY_FAILED", 502);
@@ -58,6 +61,10 @@ public static class ErrorCodes
         .Where(f => f.FieldType == typeof(ApiErrorCode))
         .Select(f => (ApiErrorCode)f.GetValue(null)!)
         .ToDictionary(c => c.Code);
+
+    /// <summary>The answer to a change whose <c>If-Match</c> is not the current version.</summary>
+    public static DomainException Stale() =>
+        new(PreconditionFailed, "It changed since you read it (If-Match is not its current ETag): read it again, then retry.");
 
     public static int StatusOf(string code) => All.TryGetValue(code, out var known) ? known.Status : 500;
 }

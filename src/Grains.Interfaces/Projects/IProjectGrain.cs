@@ -15,7 +15,8 @@ public interface IProjectGrain : IGrainWithIntegerKey
 
     Task<ProjectView> Describe(long callerId);
 
-    Task<ProjectView> Update(long callerId, ProjectChanges changes);
+    /// <summary>With <paramref name="expectedVersion"/> (If-Match), only if it is still that version (else <c>PRECONDITION_FAILED</c>).</summary>
+    Task<ProjectView> Update(long callerId, ProjectChanges changes, long? expectedVersion = null);
 
     Task<ProjectView> SetArchived(long callerId, bool archived);
 
@@ -23,7 +24,7 @@ public interface IProjectGrain : IGrainWithIntegerKey
     Task SetFavorite(long callerId, bool favorite);
 
     /// <summary>Removes the project and everything it owns in one transaction; the activation ends.</summary>
-    Task Delete(long callerId);
+    Task Delete(long callerId, long? expectedVersion = null);
 
     Task<IReadOnlyList<ProjectTag>> ListTags(long callerId);
 

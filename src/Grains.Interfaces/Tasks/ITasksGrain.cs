@@ -12,9 +12,10 @@ public interface ITasksGrain : IGrainWithIntegerKey
 
     Task<TaskDetails> DescribeByNumber(long callerId, long projectId, long number);
 
-    Task<TaskDetails> Update(long callerId, long projectId, long taskId, TaskChanges changes);
+    /// <summary>With <paramref name="expectedVersion"/> (If-Match), only if it is still that version (else <c>PRECONDITION_FAILED</c>).</summary>
+    Task<TaskDetails> Update(long callerId, long projectId, long taskId, TaskChanges changes, long? expectedVersion = null);
 
-    Task Delete(long callerId, long projectId, long taskId);
+    Task Delete(long callerId, long projectId, long taskId, long? expectedVersion = null);
 
     Task<TaskPage> List(long callerId, long projectId, TaskListQuery query);
 

@@ -106,8 +106,11 @@ public sealed class CommentStore(NpgsqlDataSource db)
         return id;
     }
 
-    /// <summary>Replaces the body, keeping the old one as a version, under the comment's row lock. False: gone meanwhile.</summary>
-    public async Task<bool> EditAsync(long projectId, long commentId, string body, DateTime now)
+    /// <summary>
+    /// Replaces the body, keeping the old one as a version, under the comment's row lock. False: gone meanwhile, or no
+    /// longer at <paramref name="expectedVersion"/>.
+    /// </summary>
+    public async Task<bool> EditAsync(long projectId, long commentId, string body, long? expectedVersion, DateTime now)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
@@ -115,7 +118,7 @@ public sealed class CommentStore(NpgsqlDataSource db)
             "SELECT version, body, coalesce(edited_at, created_at) FROM comments WHERE project_id = @projectId AND id = @commentId FOR UPDATE",
             new { projectId, commentId },
             tx);
-        if (current is not { } previous)
+        if (current is not { } previous || expectedVersion is { } expected && expected != previous.Version)
         {
             return false;
         }
@@ -136,10 +139,13 @@ public sealed class CommentStore(NpgsqlDataSource db)
         return true;
     }
 
-    public async Task<bool> DeleteAsync(long projectId, long commentId)
+    /// <summary>Deletes the comment (only at <paramref name="expectedVersion"/> when given); false when nothing was deleted.</summary>
+    public async Task<bool> DeleteAsync(long projectId, long commentId, long? expectedVersion)
     {
         await using var connection = await db.OpenConnectionAsync();
-        return await connection.ExecuteAsync("DELETE FROM comments WHERE project_id = @projectId AND id = @commentId", new { projectId, commentId }) == 1;
+        return await connection.ExecuteAsync(
+            "DELETE FROM comments WHERE project_id = @projectId AND id = @commentId AND (@expectedVersion::bigint IS NULL OR version = @expectedVersion)",
+            new { projectId, commentId, expectedVersion }) == 1;
     }
 
     /// <summary>Earlier versions, oldest first (the current body is the comment itself).</summary>

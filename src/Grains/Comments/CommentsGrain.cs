@@ -37,7 +37,7 @@ public sealed class CommentsGrain(CommentStore store, DomainClock clock) : Grain
         return await LoadAsync(projectId, id, callerId);
     }
 
-    public async Task<CommentView> Edit(long callerId, long projectId, long commentId, string body)
+    public async Task<CommentView> Edit(long callerId, long projectId, long commentId, string body, long? expectedVersion = null)
     {
         await GrainFactory.RequireAsync(callerId, projectId, ProjectRoles.Viewer, write: true);
         var comment = await LoadAsync(projectId, commentId, callerId);
@@ -46,15 +46,21 @@ public sealed class CommentsGrain(CommentStore store, DomainClock clock) : Grain
             throw new DomainException(ErrorCodes.AuthForbidden, "Only its author can edit a comment.");
         }
 
-        if (!await store.EditAsync(projectId, commentId, Body(body), clock.UtcNow))
+        var text = Body(body);
+        if (expectedVersion is { } expected && expected != comment.Version)
         {
-            throw NotFound();
+            throw ErrorCodes.Stale();
+        }
+
+        if (!await store.EditAsync(projectId, commentId, text, expectedVersion, clock.UtcNow))
+        {
+            throw await store.FindAsync(projectId, commentId, callerId) is null ? NotFound() : ErrorCodes.Stale();
         }
 
         return await LoadAsync(projectId, commentId, callerId);
     }
 
-    public async Task Delete(long callerId, long projectId, long commentId)
+    public async Task Delete(long callerId, long projectId, long commentId, long? expectedVersion = null)
     {
         var standing = await GrainFactory.RequireAsync(callerId, projectId, ProjectRoles.Viewer, write: true);
         var comment = await LoadAsync(projectId, commentId, callerId);
@@ -63,9 +69,9 @@ public sealed class CommentsGrain(CommentStore store, DomainClock clock) : Grain
             throw new DomainException(ErrorCodes.AuthForbidden, "Only its author, or an admin of the project, can delete a comment.");
         }
 
-        if (!await store.DeleteAsync(projectId, commentId))
+        if (!await store.DeleteAsync(projectId, commentId, expectedVersion))
         {
-            throw NotFound();
+            throw await store.FindAsync(projectId, commentId, callerId) is null ? NotFound() : ErrorCodes.Stale();
         }
     }
 

@@ -36,9 +36,10 @@ public sealed class ProjectGrain(ProjectStore store, IOptions<TierOptions> tiers
         return ViewFor(callerId);
     }
 
-    public async Task<ProjectView> Update(long callerId, ProjectChanges changes)
+    public async Task<ProjectView> Update(long callerId, ProjectChanges changes, long? expectedVersion = null)
     {
         var project = await RequireWritableAsync(callerId, ProjectRoles.Admin);
+        EnsureVersion(project, expectedVersion);
         var name = changes.Name is null ? project.Name : ProjectRules.Name(changes.Name);
         var description = changes.Description is null ? project.Description : ProjectRules.Description(changes.Description);
         if (name == project.Name && description == project.Description)
@@ -73,9 +74,9 @@ public sealed class ProjectGrain(ProjectStore store, IOptions<TierOptions> tiers
         }
     }
 
-    public async Task Delete(long callerId)
+    public async Task Delete(long callerId, long? expectedVersion = null)
     {
-        await RequireRoleAsync(callerId, ProjectRoles.Owner);
+        EnsureVersion(await RequireRoleAsync(callerId, ProjectRoles.Owner), expectedVersion);
         await store.DeleteAsync(ProjectId);
         _project = null;
         _members.Clear();
@@ -249,6 +250,14 @@ public sealed class ProjectGrain(ProjectStore store, IOptions<TierOptions> tiers
         return project.ArchivedAt is null
             ? project
             : throw new DomainException(ErrorCodes.Conflict, "The project is archived: unarchive it first.");
+    }
+
+    private static void EnsureVersion(ProjectRow project, long? expectedVersion)
+    {
+        if (expectedVersion is { } expected && expected != project.Version)
+        {
+            throw ErrorCodes.Stale();
+        }
     }
 
     private MemberRow RequireMember(long userId) =>

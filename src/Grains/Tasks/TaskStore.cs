@@ -44,10 +44,11 @@ public sealed class TaskRow
 public sealed record BlockerRow(long TaskId, long Id, long Number, string Title, string Status);
 
 /// <summary>What a PATCH did: applied, no such task, or refused because of these open blockers (nothing changed).</summary>
-public sealed record TaskUpdate(bool Found, IReadOnlyList<BlockerRow> OpenBlockers)
+public sealed record TaskUpdate(bool Found, IReadOnlyList<BlockerRow> OpenBlockers, bool Stale = false)
 {
     public static readonly TaskUpdate Done = new(true, []);
     public static readonly TaskUpdate NotFound = new(false, []);
+    public static readonly TaskUpdate StaleVersion = new(true, [], Stale: true);
 }
 
 /// <summary>
@@ -118,7 +119,7 @@ public sealed partial class TaskStore(NpgsqlDataSource db)
     /// Applies a PATCH under the task's row lock and records one activity entry per changed field. Moving to done with
     /// open blockers (and no override) changes nothing and answers them (<see cref="TaskUpdate.OpenBlockers"/>).
     /// </summary>
-    public async Task<TaskUpdate> UpdateAsync(long projectId, string projectKey, long taskId, long actorId, TaskChanges changes, DateTime now)
+    public async Task<TaskUpdate> UpdateAsync(long projectId, string projectKey, long taskId, long actorId, TaskChanges changes, long? expectedVersion, DateTime now)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
@@ -127,6 +128,11 @@ public sealed partial class TaskStore(NpgsqlDataSource db)
         if (row is null)
         {
             return TaskUpdate.NotFound;
+        }
+
+        if (expectedVersion is { } expected && expected != row.Version)
+        {
+            return TaskUpdate.StaleVersion;
         }
 
         if (changes.Status == TaskStatuses.Done && row.Status != TaskStatuses.Done && !changes.OverrideBlockers)
@@ -185,10 +191,13 @@ public sealed partial class TaskStore(NpgsqlDataSource db)
         return TaskUpdate.Done;
     }
 
-    public async Task<bool> DeleteAsync(long projectId, long taskId)
+    /// <summary>Deletes the task (only at <paramref name="expectedVersion"/> when given); false when nothing was deleted.</summary>
+    public async Task<bool> DeleteAsync(long projectId, long taskId, long? expectedVersion)
     {
         await using var connection = await db.OpenConnectionAsync();
-        return await connection.ExecuteAsync("DELETE FROM tasks WHERE project_id = @projectId AND id = @taskId", new { projectId, taskId }) == 1;
+        return await connection.ExecuteAsync(
+            "DELETE FROM tasks WHERE project_id = @projectId AND id = @taskId AND (@expectedVersion::bigint IS NULL OR version = @expectedVersion)",
+            new { projectId, taskId, expectedVersion }) == 1;
     }
 
     public async Task<List<TaskActivityEntry>> ActivityAsync(long taskId)

@@ -39,13 +39,18 @@ public sealed class TasksGrain(TaskStore store, DomainClock clock) : Grain, ITas
         return await LoadAsync(projectId, id, standing.Key);
     }
 
-    public async Task<TaskDetails> Update(long callerId, long projectId, long taskId, TaskChanges changes)
+    public async Task<TaskDetails> Update(long callerId, long projectId, long taskId, TaskChanges changes, long? expectedVersion = null)
     {
         var standing = await RequireAsync(callerId, projectId, ProjectRoles.Member, write: true);
-        var update = await store.UpdateAsync(projectId, standing.Key, taskId, callerId, TaskRules.Validate(changes), clock.UtcNow);
+        var update = await store.UpdateAsync(projectId, standing.Key, taskId, callerId, TaskRules.Validate(changes), expectedVersion, clock.UtcNow);
         if (!update.Found)
         {
             throw NotFound();
+        }
+
+        if (update.Stale)
+        {
+            throw ErrorCodes.Stale();
         }
 
         if (update.OpenBlockers.Count > 0)
@@ -59,12 +64,12 @@ public sealed class TasksGrain(TaskStore store, DomainClock clock) : Grain, ITas
         return await LoadAsync(projectId, taskId, standing.Key);
     }
 
-    public async Task Delete(long callerId, long projectId, long taskId)
+    public async Task Delete(long callerId, long projectId, long taskId, long? expectedVersion = null)
     {
         await RequireAsync(callerId, projectId, ProjectRoles.Member, write: true);
-        if (!await store.DeleteAsync(projectId, taskId))
+        if (!await store.DeleteAsync(projectId, taskId, expectedVersion))
         {
-            throw NotFound();
+            throw await store.FindAsync(projectId, taskId) is null ? NotFound() : ErrorCodes.Stale();
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using HiveSync.Grains.Interfaces.Comments;
+using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.WebApi.Platform;
 using HiveSync.WebApi.Projects;
 using Microsoft.AspNetCore.Builder;
@@ -18,8 +19,8 @@ public static class CommentsApi
         var comments = project.MapGroup("/comments").WithTags("Comments");
         comments.MapGet("/", List).Describe("listComments", "Comments on the project or one of its tasks, oldest first").ProducesErrors(400);
         comments.MapPost("/", Create).Describe("createComment", "Comment on the project or one of its tasks (member)").ProducesErrors(400, 403, 409, 413, 415);
-        comments.MapPatch("/{comment_id:long}", Edit).Describe("editComment", "Change a comment's body (its author); the old body is kept").ProducesErrors(400, 403, 409, 413, 415);
-        comments.MapDelete("/{comment_id:long}", Delete).Describe("deleteComment", "Delete a comment (its author, or an admin)").ProducesErrors(403, 409);
+        comments.MapPatch("/{comment_id:long}", Edit).Describe("editComment", "Change a comment's body (its author); the old body is kept; If-Match: only at that ETag").ProducesErrors(400, 403, 409, 412, 413, 415);
+        comments.MapDelete("/{comment_id:long}", Delete).Describe("deleteComment", "Delete a comment (its author, or an admin); If-Match: only at that ETag").ProducesErrors(403, 409, 412);
         comments.MapGet("/{comment_id:long}/history", History).Describe("listCommentVersions", "Every version of a comment's body, oldest first").ProducesErrors(400);
         comments.MapPost("/{comment_id:long}/star", Star).Describe("starComment", "Star a comment");
         comments.MapDelete("/{comment_id:long}/star", Unstar).Describe("unstarComment", "Remove the caller's star");
@@ -36,16 +37,20 @@ public static class CommentsApi
 
     public static async Task<Created<DataEnvelope<CommentResponse>>> Create(CreateCommentRequest request, [AsParameters] ProjectScope scope)
     {
-        var comment = await scope.Grains.GetComments().Create(scope.CallerId, scope.ProjectId, request.EntityType ?? "", request.EntityId ?? 0, request.Body ?? "");
+        var entityId = request.EntityId ?? throw DomainException.Validation("entity_id", "Required: the id of the task, or of the project.");
+        var comment = await scope.Grains.GetComments().Create(scope.CallerId, scope.ProjectId, request.EntityType ?? "", entityId, request.Body ?? "");
         return TypedResults.Created($"{HiveSyncApi.ApiBasePath}/projects/{scope.ProjectId}/comments/{comment.Id}", new DataEnvelope<CommentResponse>(CommentResponse.From(comment)));
     }
 
-    public static async Task<Ok<DataEnvelope<CommentResponse>>> Edit([FromRoute(Name = "comment_id")] long commentId, EditCommentRequest request, [AsParameters] ProjectScope scope) =>
-        Data(await scope.Grains.GetComments().Edit(scope.CallerId, scope.ProjectId, commentId, request.Body ?? ""));
+    public static async Task<Ok<DataEnvelope<CommentResponse>>> Edit([FromRoute(Name = "comment_id")] long commentId, EditCommentRequest request, [AsParameters] ProjectScope scope)
+    {
+        var expected = scope.Http.ExpectedVersion(EntityTags.Comment, commentId);
+        return Data(scope, await scope.Grains.GetComments().Edit(scope.CallerId, scope.ProjectId, commentId, request.Body ?? "", expected));
+    }
 
     public static async Task<NoContent> Delete([FromRoute(Name = "comment_id")] long commentId, [AsParameters] ProjectScope scope)
     {
-        await scope.Grains.GetComments().Delete(scope.CallerId, scope.ProjectId, commentId);
+        await scope.Grains.GetComments().Delete(scope.CallerId, scope.ProjectId, commentId, scope.Http.ExpectedVersion(EntityTags.Comment, commentId));
         return TypedResults.NoContent();
     }
 
@@ -57,12 +62,14 @@ public static class CommentsApi
     }
 
     public static async Task<Ok<DataEnvelope<CommentResponse>>> Star([FromRoute(Name = "comment_id")] long commentId, [AsParameters] ProjectScope scope) =>
-        Data(await scope.Grains.GetComments().SetStar(scope.CallerId, scope.ProjectId, commentId, starred: true));
+        Data(scope, await scope.Grains.GetComments().SetStar(scope.CallerId, scope.ProjectId, commentId, starred: true));
 
     public static async Task<Ok<DataEnvelope<CommentResponse>>> Unstar([FromRoute(Name = "comment_id")] long commentId, [AsParameters] ProjectScope scope) =>
-        Data(await scope.Grains.GetComments().SetStar(scope.CallerId, scope.ProjectId, commentId, starred: false));
+        Data(scope, await scope.Grains.GetComments().SetStar(scope.CallerId, scope.ProjectId, commentId, starred: false));
 
-    private static Ok<DataEnvelope<CommentResponse>> Data(CommentView comment) => TypedResults.Ok(new DataEnvelope<CommentResponse>(CommentResponse.From(comment)));
+    /// <summary>A comment's answer, with its ETag.</summary>
+    private static Ok<DataEnvelope<CommentResponse>> Data(ProjectScope scope, CommentView comment) =>
+        scope.Http.Tagged(TypedResults.Ok(new DataEnvelope<CommentResponse>(CommentResponse.From(comment))), EntityTags.Comment, comment.Id, comment.Version);
 }
 
 public sealed record CommentResponse(

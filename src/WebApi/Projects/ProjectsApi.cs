@@ -26,8 +26,8 @@ public static class ProjectsApi
 
         var project = projects.MapProjectScope().ProducesErrors(401, 404);
         project.MapGet("/", Get).Describe("getProject", "A project");
-        project.MapPatch("/", Update).Accepts<ProjectPatchRequest>("application/json").Describe("updateProject", "Rename or describe a project (admin)").ProducesErrors(400, 403, 409, 413, 415);
-        project.MapDelete("/", Delete).Describe("deleteProject", "Delete a project and everything it owns (owner)").ProducesErrors(403);
+        project.MapPatch("/", Update).Accepts<ProjectPatchRequest>("application/json").Describe("updateProject", "Rename or describe a project (admin); If-Match: only at that ETag").ProducesErrors(400, 403, 409, 412, 413, 415);
+        project.MapDelete("/", Delete).Describe("deleteProject", "Delete a project and everything it owns (owner); If-Match: only at that ETag").ProducesErrors(403, 412);
         project.MapPost("/archive", Archive).Describe("archiveProject", "Make a project read-only (admin)").ProducesErrors(403);
         project.MapPost("/unarchive", Unarchive).Describe("unarchiveProject", "Make an archived project writable again (admin)").ProducesErrors(403);
         project.MapPost("/favorite", Favorite).Describe("favoriteProject", "Mark a project as one of the caller's favorites");
@@ -53,22 +53,25 @@ public static class ProjectsApi
     }
 
     public static async Task<Ok<DataEnvelope<ProjectResponse>>> Get([AsParameters] ProjectScope scope) =>
-        Data(await scope.Project.Describe(scope.CallerId));
+        Data(scope, await scope.Project.Describe(scope.CallerId));
 
-    public static async Task<Ok<DataEnvelope<ProjectResponse>>> Update(JsonElement body, [AsParameters] ProjectScope scope) =>
-        Data(await scope.Project.Update(scope.CallerId, ProjectPatchRequest.Parse(body)));
+    public static async Task<Ok<DataEnvelope<ProjectResponse>>> Update(JsonElement body, [AsParameters] ProjectScope scope)
+    {
+        var expected = scope.Http.ExpectedVersion(EntityTags.Project, scope.ProjectId);
+        return Data(scope, await scope.Project.Update(scope.CallerId, ProjectPatchRequest.Parse(body), expected));
+    }
 
     public static async Task<NoContent> Delete([AsParameters] ProjectScope scope)
     {
-        await scope.Project.Delete(scope.CallerId);
+        await scope.Project.Delete(scope.CallerId, scope.Http.ExpectedVersion(EntityTags.Project, scope.ProjectId));
         return TypedResults.NoContent();
     }
 
     public static async Task<Ok<DataEnvelope<ProjectResponse>>> Archive([AsParameters] ProjectScope scope) =>
-        Data(await scope.Project.SetArchived(scope.CallerId, archived: true));
+        Data(scope, await scope.Project.SetArchived(scope.CallerId, archived: true));
 
     public static async Task<Ok<DataEnvelope<ProjectResponse>>> Unarchive([AsParameters] ProjectScope scope) =>
-        Data(await scope.Project.SetArchived(scope.CallerId, archived: false));
+        Data(scope, await scope.Project.SetArchived(scope.CallerId, archived: false));
 
     public static async Task<NoContent> Favorite([AsParameters] ProjectScope scope)
     {
@@ -102,7 +105,9 @@ public static class ProjectsApi
         return TypedResults.NoContent();
     }
 
-    private static Ok<DataEnvelope<ProjectResponse>> Data(ProjectView view) => TypedResults.Ok(new DataEnvelope<ProjectResponse>(ProjectResponse.From(view)));
+    /// <summary>A project's answer, with its ETag.</summary>
+    private static Ok<DataEnvelope<ProjectResponse>> Data(ProjectScope scope, ProjectView view) =>
+        scope.Http.Tagged(TypedResults.Ok(new DataEnvelope<ProjectResponse>(ProjectResponse.From(view))), EntityTags.Project, view.Project.Id, view.Project.Version);
 
     private static string Location(long projectId) => string.Create(CultureInfo.InvariantCulture, $"{HiveSyncApi.ApiBasePath}/projects/{projectId}");
 }

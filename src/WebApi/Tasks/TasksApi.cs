@@ -21,8 +21,8 @@ public static class TasksApi
         tasks.MapPost("/", Create).Describe("createTask", "Create a task (member)").ProducesErrors(400, 403, 409, 413, 415);
         tasks.MapGet("/{task_id:long}", Get).Describe("getTask", "A task").ProducesErrors();
         tasks.MapGet("/number/{number:long}", GetByNumber).Describe("getTaskByNumber", "A task by its number in the project (HIVE-42: 42)").ProducesErrors();
-        tasks.MapPatch("/{task_id:long}", Update).Accepts<TaskPatchRequest>("application/json").Describe("updateTask", "Change a task (member)").ProducesErrors(400, 403, 409, 413, 415);
-        tasks.MapDelete("/{task_id:long}", Delete).Describe("deleteTask", "Delete a task (member)").ProducesErrors(403, 409);
+        tasks.MapPatch("/{task_id:long}", Update).Accepts<TaskPatchRequest>("application/json").Describe("updateTask", "Change a task (member); If-Match: only at that ETag").ProducesErrors(400, 403, 409, 412, 413, 415);
+        tasks.MapDelete("/{task_id:long}", Delete).Describe("deleteTask", "Delete a task (member); If-Match: only at that ETag").ProducesErrors(403, 409, 412);
         tasks.MapGet("/{task_id:long}/activity", Activity).Describe("listTaskActivity", "Who changed which field of a task, oldest first").ProducesErrors(400);
         tasks.MapPost("/{task_id:long}/depends-on/{other_task_id:long}", AddDependency).Describe("addTaskDependency", "Make a task wait for another of the project (member)").ProducesErrors(400, 403, 409);
         tasks.MapDelete("/{task_id:long}/depends-on/{other_task_id:long}", RemoveDependency).Describe("removeTaskDependency", "Stop a task waiting for another (member)").ProducesErrors(403, 409);
@@ -41,21 +41,25 @@ public static class TasksApi
     public static async Task<Created<DataEnvelope<TaskResponse>>> Create(CreateTaskRequest request, [AsParameters] ProjectScope scope)
     {
         var task = await scope.Grains.GetTasks().Create(scope.CallerId, scope.Caller.ProjectId, request.ToNewTask());
-        return TypedResults.Created($"{HiveSyncApi.ApiBasePath}/projects/{task.ProjectId}/tasks/{task.Id}", Data(task).Value!);
+        return TypedResults.Created($"{HiveSyncApi.ApiBasePath}/projects/{task.ProjectId}/tasks/{task.Id}", Data(scope, task).Value!);
     }
 
     public static async Task<Ok<DataEnvelope<TaskResponse>>> Get([FromRoute(Name = "task_id")] long taskId, [AsParameters] ProjectScope scope) =>
-        Data(await scope.Grains.GetTasks().Describe(scope.CallerId, scope.Caller.ProjectId, taskId));
+        Data(scope, await scope.Grains.GetTasks().Describe(scope.CallerId, scope.Caller.ProjectId, taskId));
 
     public static async Task<Ok<DataEnvelope<TaskResponse>>> GetByNumber(long number, [AsParameters] ProjectScope scope) =>
-        Data(await scope.Grains.GetTasks().DescribeByNumber(scope.CallerId, scope.Caller.ProjectId, number));
+        Data(scope, await scope.Grains.GetTasks().DescribeByNumber(scope.CallerId, scope.Caller.ProjectId, number));
 
-    public static async Task<Ok<DataEnvelope<TaskResponse>>> Update([FromRoute(Name = "task_id")] long taskId, JsonElement body, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, [AsParameters] ProjectScope scope) =>
-        Data(await scope.Grains.GetTasks().Update(scope.CallerId, scope.Caller.ProjectId, taskId, TaskPatchRequest.Parse(body, json.Value.SerializerOptions)));
+    public static async Task<Ok<DataEnvelope<TaskResponse>>> Update([FromRoute(Name = "task_id")] long taskId, JsonElement body, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, [AsParameters] ProjectScope scope)
+    {
+        var expected = scope.Http.ExpectedVersion(EntityTags.Task, taskId);
+        var changes = TaskPatchRequest.Parse(body, json.Value.SerializerOptions);
+        return Data(scope, await scope.Grains.GetTasks().Update(scope.CallerId, scope.Caller.ProjectId, taskId, changes, expected));
+    }
 
     public static async Task<NoContent> Delete([FromRoute(Name = "task_id")] long taskId, [AsParameters] ProjectScope scope)
     {
-        await scope.Grains.GetTasks().Delete(scope.CallerId, scope.Caller.ProjectId, taskId);
+        await scope.Grains.GetTasks().Delete(scope.CallerId, scope.Caller.ProjectId, taskId, scope.Http.ExpectedVersion(EntityTags.Task, taskId));
         return TypedResults.NoContent();
     }
 
@@ -67,7 +71,7 @@ public static class TasksApi
     }
 
     public static async Task<Ok<DataEnvelope<TaskResponse>>> AddDependency([FromRoute(Name = "task_id")] long taskId, [FromRoute(Name = "other_task_id")] long otherTaskId, [AsParameters] ProjectScope scope) =>
-        Data(await scope.Grains.GetTasks().AddDependency(scope.CallerId, scope.Caller.ProjectId, taskId, otherTaskId));
+        Data(scope, await scope.Grains.GetTasks().AddDependency(scope.CallerId, scope.Caller.ProjectId, taskId, otherTaskId));
 
     public static async Task<NoContent> RemoveDependency([FromRoute(Name = "task_id")] long taskId, [FromRoute(Name = "other_task_id")] long otherTaskId, [AsParameters] ProjectScope scope)
     {
@@ -75,5 +79,7 @@ public static class TasksApi
         return TypedResults.NoContent();
     }
 
-    private static Ok<DataEnvelope<TaskResponse>> Data(TaskDetails task) => TypedResults.Ok(new DataEnvelope<TaskResponse>(TaskResponse.From(task)));
+    /// <summary>A task's answer, with its ETag.</summary>
+    private static Ok<DataEnvelope<TaskResponse>> Data(ProjectScope scope, TaskDetails task) =>
+        scope.Http.Tagged(TypedResults.Ok(new DataEnvelope<TaskResponse>(TaskResponse.From(task))), EntityTags.Task, task.Id, task.Version);
 }
