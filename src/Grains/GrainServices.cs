@@ -26,6 +26,7 @@ public static class GrainServices
         services.AddHiveSyncLimits(configuration);
         services.AddHiveSyncAuth(configuration);
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<IdempotencyStore>();
         services.AddHiveSyncBilling(configuration);
         services.AddHiveSyncNotifications();
         services.AddHiveSyncProjects();

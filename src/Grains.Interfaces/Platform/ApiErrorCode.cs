@@ -42,6 +42,9 @@ public static class ErrorCodes
     /// <summary><c>If-Match</c> named another version than the current one: someone changed it meanwhile.</summary>
     public static readonly ApiErrorCode PreconditionFailed = new("PRECONDITION_FAILED", 412);
     public static readonly ApiErrorCode RateLimited = new("RATE_LIMITED", 429);
+
+    /// <summary>An <c>Idempotency-Key</c> already used for a different request.</summary>
+    public static readonly ApiErrorCode IdempotencyKeyReused = new("IDEMPOTENCY_KEY_REUSED", 422);
     public static readonly ApiErrorCode WorkerCallbackInvalid = new("WORKER_CALLBACK_INVALID", 401);
     public static readonly ApiErrorCode WebhookDeliveryFailed = new("WEBHOOK_DELIVERY_FAILED", 502);
     public static readonly ApiErrorCode InternalError = new("INTERNAL_ERROR", 500);

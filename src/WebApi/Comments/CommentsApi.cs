@@ -18,7 +18,7 @@ public static class CommentsApi
     {
         var comments = project.MapGroup("/comments").WithTags("Comments");
         comments.MapGet("/", List).Describe("listComments", "Comments on the project or one of its tasks, oldest first").ProducesErrors(400);
-        comments.MapPost("/", Create).Describe("createComment", "Comment on the project or one of its tasks (member)").ProducesErrors(400, 403, 409, 413, 415);
+        comments.MapPost("/", Create).WithIdempotency().Describe("createComment", "Comment on the project or one of its tasks (member)").ProducesErrors(400, 403, 409, 413, 415);
         comments.MapPatch("/{comment_id:long}", Edit).Describe("editComment", "Change a comment's body (its author); the old body is kept; If-Match: only at that ETag").ProducesErrors(400, 403, 409, 412, 413, 415);
         comments.MapDelete("/{comment_id:long}", Delete).Describe("deleteComment", "Delete a comment (its author, or an admin); If-Match: only at that ETag").ProducesErrors(403, 409, 412);
         comments.MapGet("/{comment_id:long}/history", History).Describe("listCommentVersions", "Every version of a comment's body, oldest first").ProducesErrors(400);

@@ -22,7 +22,7 @@ public static class ProjectsApi
     {
         var projects = app.MapGroup("/projects").WithTags("Projects").RequireAuthorization().RequireRateLimit(RateLimitGroups.Projects);
         projects.MapGet("/", List).Describe("listProjects", "The projects the caller is a member of").ProducesErrors(400, 401);
-        projects.MapPost("/", Create).Describe("createProject", "Create a project owned by the caller").ProducesErrors(400, 401, 403, 409, 413, 415);
+        projects.MapPost("/", Create).WithIdempotency().Describe("createProject", "Create a project owned by the caller").ProducesErrors(400, 401, 403, 409, 413, 415);
 
         var project = projects.MapProjectScope().ProducesErrors(401, 404);
         project.MapGet("/", Get).Describe("getProject", "A project");
@@ -33,7 +33,7 @@ public static class ProjectsApi
         project.MapPost("/favorite", Favorite).Describe("favoriteProject", "Mark a project as one of the caller's favorites");
         project.MapDelete("/favorite", Unfavorite).Describe("unfavoriteProject", "Remove the caller's favorite mark");
         project.MapGet("/tags", ListTags).Describe("listProjectTags", "A project's tags").ProducesErrors(400);
-        project.MapPost("/tags", AddTag).Describe("createProjectTag", "Tag a project (member)").ProducesErrors(400, 403, 409, 413, 415);
+        project.MapPost("/tags", AddTag).WithIdempotency().Describe("createProjectTag", "Tag a project (member)").ProducesErrors(400, 403, 409, 413, 415);
         project.MapDelete("/tags/{tag_id:long}", RemoveTag).Describe("deleteProjectTag", "Remove a tag (admin)").ProducesErrors(403, 409);
         project.MapTeamApi();
         return project;

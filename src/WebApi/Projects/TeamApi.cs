@@ -14,7 +14,7 @@ public static class TeamApi
     {
         var team = project.MapGroup("/team").WithTags("Team");
         team.MapGet("/", List).Describe("listProjectMembers", "A project's members, owners first").ProducesErrors(400);
-        team.MapPost("/invite", Invite).Describe("inviteProjectMember", "Add an existing account to the project (admin)").ProducesErrors(400, 403, 409, 413, 415);
+        team.MapPost("/invite", Invite).WithIdempotency().Describe("inviteProjectMember", "Add an existing account to the project (admin)").ProducesErrors(400, 403, 409, 413, 415);
         team.MapPatch("/{user_id:long}", ChangeRole).Describe("changeProjectMemberRole", "Change a member's role (admin; owners: owner)").ProducesErrors(400, 403, 409, 413, 415);
         team.MapDelete("/{user_id:long}", Remove).Describe("removeProjectMember", "Remove a member, or leave the project").ProducesErrors(403, 409);
         return project;

@@ -16,7 +16,7 @@ public static class TaskAttachmentsApi
     {
         var attachments = tasks.MapGroup("/{task_id:long}/attachments").WithTags("Tasks");
         attachments.MapGet("/", List).Describe("listTaskAttachments", "A task's attachments").ProducesErrors(400);
-        attachments.MapPost("/", AddLink).Describe("addTaskLink", "Attach an https link to a task (member)").ProducesErrors(400, 403, 409, 413, 415);
+        attachments.MapPost("/", AddLink).WithIdempotency().Describe("addTaskLink", "Attach an https link to a task (member)").ProducesErrors(400, 403, 409, 413, 415);
         attachments.MapDelete("/{attachment_id:long}", Delete).Describe("deleteTaskAttachment", "Remove an attachment (member)").ProducesErrors(403, 409);
         return tasks;
     }

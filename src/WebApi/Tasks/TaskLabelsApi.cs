@@ -16,7 +16,7 @@ public static class TaskLabelsApi
     {
         var labels = tasks.MapGroup("/labels").WithTags("Tasks");
         labels.MapGet("/", List).Describe("listLabels", "A project's task labels, by name").ProducesErrors(400);
-        labels.MapPost("/", Create).Describe("createLabel", "Create a task label (member)").ProducesErrors(400, 403, 409, 413, 415);
+        labels.MapPost("/", Create).WithIdempotency().Describe("createLabel", "Create a task label (member)").ProducesErrors(400, 403, 409, 413, 415);
         labels.MapDelete("/{label_id:long}", Delete).Describe("deleteLabel", "Delete a label; it leaves every task (admin)").ProducesErrors(403, 409);
         return tasks;
     }

@@ -18,7 +18,7 @@ public static class TasksApi
     {
         var tasks = project.MapGroup("/tasks").WithTags("Tasks");
         tasks.MapGet("/", List).Describe("listTasks", "A project's tasks, filtered, sorted and paged").ProducesErrors(400);
-        tasks.MapPost("/", Create).Describe("createTask", "Create a task (member)").ProducesErrors(400, 403, 409, 413, 415);
+        tasks.MapPost("/", Create).WithIdempotency().Describe("createTask", "Create a task (member)").ProducesErrors(400, 403, 409, 413, 415);
         tasks.MapGet("/{task_id:long}", Get).Describe("getTask", "A task").ProducesErrors();
         tasks.MapGet("/number/{number:long}", GetByNumber).Describe("getTaskByNumber", "A task by its number in the project (HIVE-42: 42)").ProducesErrors();
         tasks.MapPatch("/{task_id:long}", Update).Accepts<TaskPatchRequest>("application/json").Describe("updateTask", "Change a task (member); If-Match: only at that ETag").ProducesErrors(400, 403, 409, 412, 413, 415);
