@@ -14,6 +14,7 @@ using HiveSync.WebApi.Profile;
 using HiveSync.WebApi.Projects;
 using HiveSync.WebApi.Search;
 using HiveSync.WebApi.Tasks;
+using HiveSync.WebApi.Templates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -94,6 +95,7 @@ public static class HiveSyncApi
         var project = api.MapProjectsApi();
         project.MapTasksApi();
         project.MapCommentsApi();
+        api.MapTemplatesApi();
         api.MapNotificationsApi();
         api.MapSearchApi();
         return app;
