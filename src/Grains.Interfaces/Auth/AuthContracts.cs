@@ -106,7 +106,8 @@ public sealed record UserProfile(
     bool EmailVerified,
     string Tier,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    string? Username = null);
 
 /// <summary>A PATCH of the profile: only the fields marked as set change; set-to-null clears.</summary>
 [GenerateSerializer, Immutable]
@@ -116,4 +117,6 @@ public sealed record ProfileChanges(
     bool SetAvatarUrl,
     string? AvatarUrl,
     bool SetPreferences,
-    string? PreferencesJson);
+    string? PreferencesJson,
+    bool SetUsername = false,
+    string? Username = null);

@@ -15,10 +15,13 @@ public interface IAccountsGrain : IGrainWithIntegerKey
     /// <summary>The account registered with this email address (any case), or null.</summary>
     Task<long?> FindByEmail(string email);
 
+    /// <summary>The account with this username (any case), or null.</summary>
+    Task<long?> FindByUsername(string username);
+
     /// <summary>How other domains show these users (email and display name), in no particular order; unknown ids are left out.</summary>
     Task<IReadOnlyList<UserCard>> Describe(IReadOnlyList<long> userIds);
 }
 
 /// <summary>What another domain may show of a user: who they are, not their account.</summary>
 [GenerateSerializer, Immutable]
-public sealed record UserCard(long Id, string Email, string? DisplayName);
+public sealed record UserCard(long Id, string Email, string? DisplayName, string? Username = null);

@@ -34,8 +34,11 @@ public interface IProjectGrain : IGrainWithIntegerKey
 
     Task<IReadOnlyList<ProjectMember>> ListMembers(long callerId);
 
-    /// <summary>Adds the account registered with this email; the creator's tier bounds the team's size (the owner counts).</summary>
-    Task<ProjectMember> Invite(long callerId, string email, string role);
+    /// <summary>
+    /// Adds the account with this email or (when <paramref name="email"/> is null) this username; the creator's tier
+    /// bounds the team's size (the owner counts).
+    /// </summary>
+    Task<ProjectMember> Invite(long callerId, string? email, string role, string? username = null);
 
     Task<ProjectMember> ChangeRole(long callerId, long userId, string role);
 

@@ -63,7 +63,8 @@ public sealed record ProjectMember(
     string Email,
     string? DisplayName,
     string Role,
-    DateTimeOffset JoinedAt);
+    DateTimeOffset JoinedAt,
+    string? Username = null);
 
 /// <summary>Which of the caller's projects a list shows, and in what order (validated by <c>ProjectRules</c>).</summary>
 [GenerateSerializer, Immutable]

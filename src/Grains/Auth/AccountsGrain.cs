@@ -24,6 +24,9 @@ public sealed class AccountsGrain(UserStore store, AuditLog audit, PasswordHashi
     public async Task<long?> FindByEmail(string email) =>
         EmailAddress.TryNormalise(email) is { } normalised ? await store.FindUserIdByEmailAsync(normalised) : null;
 
+    public async Task<long?> FindByUsername(string username) =>
+        Profile.ProfileRules.IsUsername(username) ? await store.FindUserIdByUsernameAsync(username) : null;
+
     public async Task<IReadOnlyList<UserCard>> Describe(IReadOnlyList<long> userIds) =>
         userIds.Count == 0 ? [] : await store.DescribeUsersAsync(userIds);
 

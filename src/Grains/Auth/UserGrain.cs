@@ -216,6 +216,7 @@ public sealed class UserGrain(
         var displayName = changes.SetDisplayName ? ProfileRules.DisplayName(changes.DisplayName) : user.DisplayName;
         var avatarUrl = changes.SetAvatarUrl ? ProfileRules.AvatarUrl(changes.AvatarUrl) : user.AvatarUrl;
         var preferences = changes.SetPreferences ? ProfileRules.Preferences(changes.PreferencesJson) : user.Preferences;
+        var username = changes.SetUsername ? ProfileRules.Username(changes.Username) : user.Username;
 
         var updated = user.With(
             u =>
@@ -223,11 +224,16 @@ public sealed class UserGrain(
                 u.DisplayName = displayName;
                 u.AvatarUrl = avatarUrl;
                 u.Preferences = preferences;
+                u.Username = username;
             },
             Now);
-        await store.UpdateProfileAsync(updated);
+        if (!await store.UpdateProfileAsync(updated))
+        {
+            throw new DomainException(ErrorCodes.Conflict, "This username is taken.", new { field = "username" });
+        }
+
         _user = updated;
-        var fields = new[] { (changes.SetDisplayName, "display_name"), (changes.SetAvatarUrl, "avatar_url"), (changes.SetPreferences, "preferences") };
+        var fields = new[] { (changes.SetDisplayName, "display_name"), (changes.SetAvatarUrl, "avatar_url"), (changes.SetPreferences, "preferences"), (changes.SetUsername, "username") };
         await audit.WriteAsync(new AuditEntry(AuditActions.ProfileUpdated, user.Id, null, "user", user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), new { fields = fields.Where(f => f.Item1).Select(f => f.Item2) }));
         return ToProfile(updated);
     }
@@ -348,5 +354,5 @@ public sealed class UserGrain(
     }
 
     private UserProfile ToProfile(UserRow user) => new(
-        user.Id, user.Email, user.DisplayName, user.AvatarUrl, user.Preferences, user.Role, user.EmailVerified, ToAccount(user).Tier, user.CreatedAt.AsUtc(), user.UpdatedAt.AsUtc());
+        user.Id, user.Email, user.DisplayName, user.AvatarUrl, user.Preferences, user.Role, user.EmailVerified, ToAccount(user).Tier, user.CreatedAt.AsUtc(), user.UpdatedAt.AsUtc(), user.Username);
 }

@@ -15,6 +15,8 @@ public sealed class UserRow
 
     public string? AvatarUrl { get; set; }
 
+    public string? Username { get; set; }
+
     public string Preferences { get; set; } = "{}";
 
     public string Role { get; set; } = "user";
@@ -126,7 +128,7 @@ public sealed class UserStore(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync();
         var rows = await connection.QueryAsync<Interfaces.Auth.UserCard>(
-            "SELECT id, email, display_name AS displayname FROM users WHERE id = ANY(@ids)", new { ids = ids.ToArray() });
+            "SELECT id, email, display_name AS displayname, username FROM users WHERE id = ANY(@ids)", new { ids = ids.ToArray() });
         return rows.AsList();
     }
 
@@ -134,7 +136,7 @@ public sealed class UserStore(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync();
         return await connection.QuerySingleOrDefaultAsync<UserRow>(
-            "SELECT id, email, password_hash, display_name, avatar_url, preferences::text AS preferences, role, email_verified, created_at, updated_at FROM users WHERE id = @id",
+            "SELECT id, email, password_hash, display_name, avatar_url, username, preferences::text AS preferences, role, email_verified, created_at, updated_at FROM users WHERE id = @id",
             new { id });
     }
 
@@ -264,12 +266,27 @@ public sealed class UserStore(NpgsqlDataSource db)
         await connection.ExecuteAsync("UPDATE device_sessions SET last_seen_at = @lastSeenAt WHERE id = @sessionId AND last_seen_at < @lastSeenAt", new { sessionId, lastSeenAt });
     }
 
-    public async Task UpdateProfileAsync(UserRow user)
+    /// <summary>Writes the profile's fields; false when the username is someone else's (nothing is written).</summary>
+    public async Task<bool> UpdateProfileAsync(UserRow user)
     {
         await using var connection = await db.OpenConnectionAsync();
-        await connection.ExecuteAsync(
-            "UPDATE users SET display_name = @DisplayName, avatar_url = @AvatarUrl, preferences = @Preferences::jsonb, updated_at = @UpdatedAt WHERE id = @Id",
-            user);
+        try
+        {
+            await connection.ExecuteAsync(
+                "UPDATE users SET display_name = @DisplayName, avatar_url = @AvatarUrl, username = @Username, preferences = @Preferences::jsonb, updated_at = @UpdatedAt WHERE id = @Id",
+                user);
+            return true;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return false;
+        }
+    }
+
+    public async Task<long?> FindUserIdByUsernameAsync(string username)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long?>("SELECT id FROM users WHERE lower(username) = lower(@username)", new { username });
     }
 
     public async Task UpdatePasswordHashAsync(UserRow user)

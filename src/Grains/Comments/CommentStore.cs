@@ -76,7 +76,7 @@ public sealed class CommentStore(NpgsqlDataSource db)
     /// Inserts a comment and, on a task, notifies the task's assignees, in one transaction. Null when the task is not
     /// the project's (the foreign key decides, so a task deleted meanwhile is not commented either).
     /// </summary>
-    public async Task<long?> CreateAsync(long projectId, CommentTarget target, long authorId, string body, DateTime now)
+    public async Task<long?> CreateAsync(long projectId, CommentTarget target, long authorId, string body, IReadOnlyList<long> mentioned, DateTime now)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
@@ -96,11 +96,15 @@ public sealed class CommentStore(NpgsqlDataSource db)
             return null;
         }
 
+        // A mentioned assignee is told once, of the mention.
+        var payload = new { task_key = target.TaskKey, task_title = target.TaskTitle, excerpt = Excerpt(body) };
+        var notices = mentioned.Select(u => new NewNotification(u, NotificationTypes.Mentioned, authorId, projectId, payload, target.TaskId, id)).ToList();
         if (target is { TaskId: { } taskId, Assignees: { } assignees })
         {
-            var payload = new { task_key = target.TaskKey, task_title = target.TaskTitle, excerpt = Excerpt(body) };
-            await NotificationStore.AddAsync(connection, tx, [.. assignees.Select(u => new NewNotification(u, NotificationTypes.CommentOnAssignedTask, authorId, projectId, payload, taskId, id))], now);
+            notices.AddRange(assignees.Except(mentioned).Select(u => new NewNotification(u, NotificationTypes.CommentOnAssignedTask, authorId, projectId, payload, taskId, id)));
         }
+
+        await NotificationStore.AddAsync(connection, tx, notices, now);
 
         await tx.CommitAsync();
         return id;

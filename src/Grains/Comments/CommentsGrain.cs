@@ -15,7 +15,7 @@ namespace HiveSync.Grains.Comments;
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-public sealed class CommentsGrain(CommentStore store, DomainClock clock) : Grain, ICommentsGrain
+public sealed partial class CommentsGrain(CommentStore store, DomainClock clock) : Grain, ICommentsGrain
 {
     public const int BodyMaxLength = 10_000;
 
@@ -32,7 +32,8 @@ public sealed class CommentsGrain(CommentStore store, DomainClock clock) : Grain
         await GrainFactory.RequireAsync(callerId, projectId, ProjectRoles.Member, write: true);
         var target = await TargetAsync(callerId, projectId, entityType, entityId);
         var text = Body(body);
-        var id = await store.CreateAsync(projectId, target, callerId, text, clock.UtcNow)
+        var mentioned = await MentionedMembersAsync(callerId, projectId, text);
+        var id = await store.CreateAsync(projectId, target, callerId, text, mentioned, clock.UtcNow)
             ?? throw new DomainException(ErrorCodes.TaskNotFound, "This project has no such task.");
         return await LoadAsync(projectId, id, callerId);
     }
@@ -120,6 +121,23 @@ public sealed class CommentsGrain(CommentStore store, DomainClock clock) : Grain
                 throw DomainException.Validation("entity_type", "Must be task or project.");
         }
     }
+
+    /// <summary>The members named as <c>@username</c> in <paramref name="body"/> (names of non-members are plain text).</summary>
+    private async Task<IReadOnlyList<long>> MentionedMembersAsync(long callerId, long projectId, string body)
+    {
+        // "@bob." at the end of a sentence names bob (or a user really called "bob.").
+        var names = Mention().Matches(body).SelectMany(m => new[] { m.Groups[1].Value, m.Groups[1].Value.TrimEnd('.', '-', '_') }).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (names.Count == 0)
+        {
+            return [];
+        }
+
+        var members = await GrainFactory.GetGrain<IProjectGrain>(projectId).ListMembers(callerId);
+        return [.. members.Where(m => m.Username is not null && names.Contains(m.Username)).Select(m => m.UserId)];
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![A-Za-z0-9_.@-])@([A-Za-z0-9][A-Za-z0-9_.-]{2,31})")]
+    private static partial System.Text.RegularExpressions.Regex Mention();
 
     private static string Body(string? body) => TextRules.Text(body, "body", BodyMaxLength, multiLine: true);
 

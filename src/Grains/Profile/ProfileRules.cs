@@ -6,7 +6,7 @@ using HiveSync.Grains.Interfaces.Platform;
 namespace HiveSync.Grains.Profile;
 
 /// <summary>What a user may put in their profile.</summary>
-public static class ProfileRules
+public static partial class ProfileRules
 {
     public const int DisplayNameMaxLength = 100;
     public const int AvatarUrlMaxLength = 2048;
@@ -28,6 +28,13 @@ public static class ProfileRules
 
         return name;
     }
+
+    /// <summary>3–32 of letters, digits, <c>_</c>, <c>.</c> and <c>-</c>, starting with a letter or digit; null clears.</summary>
+    public static string? Username(string? value) => value is null || IsUsername(value)
+        ? value
+        : throw DomainException.Validation("username", "Must be 3 to 32 letters, digits, '_', '.' or '-', starting with a letter or digit, or null.");
+
+    public static bool IsUsername(string value) => UsernameFormat().IsMatch(value);
 
     public static string? AvatarUrl(string? value)
     {
@@ -149,4 +156,7 @@ public static class ProfileRules
         var exponentFits = e < 0 || (int.TryParse(raw.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exponent) && Math.Abs(exponent) <= 1000);
         return exponentFits && (value != 0 || !mantissa.ContainsAnyInRange('1', '9'));
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{2,31}$")]
+    private static partial System.Text.RegularExpressions.Regex UsernameFormat();
 }

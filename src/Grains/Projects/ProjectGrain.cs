@@ -128,12 +128,12 @@ public sealed class ProjectGrain(ProjectStore store, IOptions<TierOptions> tiers
         return [.. ProjectTeamRules.Ordered(_members.Values).Where(m => cards.ContainsKey(m.UserId)).Select(m => ToMember(m, cards[m.UserId]))];
     }
 
-    public async Task<ProjectMember> Invite(long callerId, string email, string role)
+    public async Task<ProjectMember> Invite(long callerId, string? email, string role, string? username = null)
     {
         var project = await RequireWritableAsync(callerId, ProjectRoles.Admin);
         var newRole = ProjectRules.Role(role);
         ProjectTeamRules.EnsureMayGrant(_members[callerId].Role, newRole);
-        var userId = await Accounts.FindByEmail(Auth.EmailAddress.Normalise(email)) ?? throw new DomainException(ErrorCodes.UserNotFound, "No account has this email address.");
+        var userId = await FindInviteeAsync(email, username) ?? throw new DomainException(ErrorCodes.UserNotFound, "No account has this email address or username.");
         if (_members.ContainsKey(userId))
         {
             throw new DomainException(ErrorCodes.Conflict, "This user is already a member of the project.");
@@ -199,6 +199,13 @@ public sealed class ProjectGrain(ProjectStore store, IOptions<TierOptions> tiers
     }
 
     private IAccountsGrain Accounts => GrainFactory.GetGrain<IAccountsGrain>(0);
+
+    private Task<long?> FindInviteeAsync(string? email, string? username) => (email, username) switch
+    {
+        (not null, null) => Accounts.FindByEmail(Auth.EmailAddress.Normalise(email)),
+        (null, not null) => Accounts.FindByUsername(Profile.ProfileRules.Username(username)!),
+        _ => throw DomainException.Validation("email", "Send exactly one of email and username."),
+    };
 
     private int OwnerCount => _members.Values.Count(m => m.Role == ProjectRoles.Owner);
 
@@ -301,7 +308,7 @@ public sealed class ProjectGrain(ProjectStore store, IOptions<TierOptions> tiers
 
     private static ProjectTag ToTag(TagRow tag) => new(tag.Id, tag.Name, tag.CreatedAt.AsUtc());
 
-    private static ProjectMember ToMember(MemberRow member, UserCard card) => new(member.UserId, card.Email, card.DisplayName, member.Role, member.JoinedAt.AsUtc());
+    private static ProjectMember ToMember(MemberRow member, UserCard card) => new(member.UserId, card.Email, card.DisplayName, member.Role, member.JoinedAt.AsUtc(), card.Username);
 
     private static DomainException TagExists(string name) => new(ErrorCodes.Conflict, $"The project already has a tag named '{name}'.");
 }

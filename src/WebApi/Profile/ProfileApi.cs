@@ -46,12 +46,13 @@ public sealed record ProfileResponse(
     bool EmailVerified,
     [property: ClosedSet(typeof(Tiers))] string Tier,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    string? Username)
 {
     public static ProfileResponse From(UserProfile p)
     {
         using var preferences = JsonDocument.Parse(p.PreferencesJson);
-        return new ProfileResponse(p.Id, p.Email, p.DisplayName, p.AvatarUrl, preferences.RootElement.Clone(), p.Role, p.EmailVerified, p.Tier, p.CreatedAt, p.UpdatedAt);
+        return new ProfileResponse(p.Id, p.Email, p.DisplayName, p.AvatarUrl, preferences.RootElement.Clone(), p.Role, p.EmailVerified, p.Tier, p.CreatedAt, p.UpdatedAt, p.Username);
     }
 }
 
@@ -59,7 +60,7 @@ public sealed record ProfileResponse(
 /// A PATCH body: present fields change, <c>null</c> clears, absent fields stay. Fields the user may not set
 /// (email, role, tier, verification, ids, times) are refused with a validation error, never ignored.
 /// </summary>
-public sealed record ProfilePatchRequest(string? DisplayName = null, string? AvatarUrl = null, [property: FreeFormObject] JsonElement? Preferences = null)
+public sealed record ProfilePatchRequest(string? DisplayName = null, string? AvatarUrl = null, [property: FreeFormObject] JsonElement? Preferences = null, string? Username = null)
 {
     private static readonly HashSet<string> ReadOnlyFields =
         ["id", "email", "role", "tier", "email_verified", "created_at", "updated_at", "subscription_status", "subscription_id", "renews_at", "ends_at", "password", "password_hash"];
@@ -75,6 +76,7 @@ public sealed record ProfilePatchRequest(string? DisplayName = null, string? Ava
         var (setName, name) = (false, (string?)null);
         var (setAvatar, avatar) = (false, (string?)null);
         var (setPreferences, preferences) = (false, (string?)null);
+        var (setUsername, username) = (false, (string?)null);
         foreach (var field in body.EnumerateObject())
         {
             switch (field.Name)
@@ -84,6 +86,9 @@ public sealed record ProfilePatchRequest(string? DisplayName = null, string? Ava
                     break;
                 case "avatar_url":
                     (setAvatar, avatar) = (true, StringOrNull(field, errors));
+                    break;
+                case "username":
+                    (setUsername, username) = (true, StringOrNull(field, errors));
                     break;
                 case "preferences" when field.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Null:
                     (setPreferences, preferences) = (true, field.Value.ValueKind == JsonValueKind.Null ? null : field.Value.GetRawText());
@@ -102,7 +107,7 @@ public sealed record ProfilePatchRequest(string? DisplayName = null, string? Ava
             throw DomainException.Validation(errors);
         }
 
-        return new ProfileChanges(setName, name, setAvatar, avatar, setPreferences, preferences);
+        return new ProfileChanges(setName, name, setAvatar, avatar, setPreferences, preferences, setUsername, username);
     }
 
     private static string? StringOrNull(JsonProperty field, Dictionary<string, string[]> errors)

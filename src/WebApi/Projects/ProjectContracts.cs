@@ -33,16 +33,17 @@ public sealed record TagResponse(long Id, string Name, DateTimeOffset CreatedAt)
     public static TagResponse From(ProjectTag tag) => new(tag.Id, tag.Name, tag.CreatedAt);
 }
 
-public sealed record MemberResponse(long UserId, string Email, string? DisplayName, [property: ClosedSet(typeof(ProjectRoles))] string Role, DateTimeOffset JoinedAt)
+public sealed record MemberResponse(long UserId, string Email, string? DisplayName, string? Username, [property: ClosedSet(typeof(ProjectRoles))] string Role, DateTimeOffset JoinedAt)
 {
-    public static MemberResponse From(ProjectMember m) => new(m.UserId, m.Email, m.DisplayName, m.Role, m.JoinedAt);
+    public static MemberResponse From(ProjectMember m) => new(m.UserId, m.Email, m.DisplayName, m.Username, m.Role, m.JoinedAt);
 }
 
 public sealed record CreateProjectRequest(string? Name, string? Description = null, string? Key = null);
 
 public sealed record TagRequest(string? Name);
 
-public sealed record InviteRequest(string? Email, [property: ClosedSet(typeof(ProjectRoles))] string? Role = null);
+/// <summary>Who to add: <c>email</c> or <c>username</c> (exactly one), and the role.</summary>
+public sealed record InviteRequest(string? Email = null, [property: ClosedSet(typeof(ProjectRoles))] string? Role = null, string? Username = null);
 
 public sealed record RoleRequest([property: ClosedSet(typeof(ProjectRoles))] string? Role);
 

@@ -30,7 +30,7 @@ public static class TeamApi
     public static async Task<Created<DataEnvelope<MemberResponse>>> Invite(InviteRequest request, [AsParameters] ProjectScope scope)
     {
         var caller = scope.Caller;
-        var member = await scope.Project.Invite(caller.UserId, request.Email ?? "", request.Role ?? Grains.Interfaces.Projects.ProjectRoles.Member);
+        var member = await scope.Project.Invite(caller.UserId, request.Email, request.Role ?? Grains.Interfaces.Projects.ProjectRoles.Member, request.Username);
         return TypedResults.Created($"{HiveSyncApi.ApiBasePath}/projects/{caller.ProjectId}/team/{member.UserId}", new DataEnvelope<MemberResponse>(MemberResponse.From(member)));
     }
 

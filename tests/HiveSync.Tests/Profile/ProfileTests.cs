@@ -9,7 +9,7 @@ namespace HiveSync.Tests.Profile;
 public sealed class ProfileTests(TestSilo silo) : IClassFixture<TestSilo>
 {
     private static readonly string[] ProfileKeys =
-        ["id", "email", "display_name", "avatar_url", "preferences", "role", "email_verified", "tier", "created_at", "updated_at"];
+        ["id", "email", "display_name", "avatar_url", "preferences", "role", "email_verified", "tier", "created_at", "updated_at", "username"];
 
     private async Task<JsonNode> GetProfileAsync(string token)
     {

@@ -48,7 +48,7 @@ public static class ProjectsTestKit
 
     public static readonly string[] TagKeys = ["id", "name", "created_at"];
 
-    public static readonly string[] MemberKeys = ["user_id", "email", "display_name", "role", "joined_at"];
+    public static readonly string[] MemberKeys = ["user_id", "email", "display_name", "username", "role", "joined_at"];
 
     public static readonly string[] ListKeys = ["items", "total", "page", "page_size"];
 
