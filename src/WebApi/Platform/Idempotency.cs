@@ -28,7 +28,18 @@ public static class Idempotency
         where TBuilder : IEndpointConventionBuilder
     {
         builder.AddEndpointFilter(FilterAsync);
+        builder.WithMetadata(IdempotentCreate.Instance);
         return builder.ProducesErrors(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
+    }
+
+    /// <summary>Marks the routes that honour the header (the API document declares it on them).</summary>
+    public sealed class IdempotentCreate
+    {
+        public static readonly IdempotentCreate Instance = new();
+
+        private IdempotentCreate()
+        {
+        }
     }
 
     private static async ValueTask<object?> FilterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

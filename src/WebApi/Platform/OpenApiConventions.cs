@@ -95,9 +95,33 @@ public static class OpenApiConventions
                 operation.Security.Add(cookie);
             }
 
+            AddPreconditionHeaders(operation, metadata);
             return Task.CompletedTask;
         });
     }
+
+    /// <summary>The optional request headers of safe retries and concurrent edits, where a route honours them.</summary>
+    private static void AddPreconditionHeaders(OpenApiOperation operation, IList<object> metadata)
+    {
+        if (metadata.OfType<Idempotency.IdempotentCreate>().Any())
+        {
+            (operation.Parameters ??= []).Add(Header(Idempotency.HeaderName, "A key of your choosing (1-255 printable ASCII): a retry with the same key and body answers the first success again instead of creating twice.", Idempotency.MaxKeyLength));
+        }
+
+        if (operation.Responses?.ContainsKey("412") == true)
+        {
+            (operation.Parameters ??= []).Add(Header("If-Match", "The ETag you read: the change applies only if it is still current (else 412 PRECONDITION_FAILED).", null));
+        }
+    }
+
+    private static OpenApiParameter Header(string name, string description, int? maxLength) => new()
+    {
+        Name = name,
+        In = ParameterLocation.Header,
+        Required = false,
+        Description = description,
+        Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = maxLength },
+    };
 
     private static bool IsSafe(string? method) =>
         method is null || HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method);

@@ -157,6 +157,23 @@ public sealed class ApiConventionsTests(TestSilo silo) : IClassFixture<TestSilo>
         Assert.Equal("healthy", ready["checks"]!["silo"]!["status"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task The_document_declares_idempotency_keys_on_creates_and_if_match_on_versioned_edits()
+    {
+        var document = await silo.Http.GetFromJsonAsync<JsonNode>("/openapi/v1.json");
+        string[] Headers(string path, string method) =>
+            [.. (document!["paths"]![path]![method]!["parameters"]?.AsArray() ?? []).Where(p => p!["in"]!.GetValue<string>() == "header").Select(p => p!["name"]!.GetValue<string>())];
+
+        foreach (var create in new[] { "/api/v1/projects", "/api/v1/projects/{project_id}/tasks", "/api/v1/projects/{project_id}/comments", "/api/v1/projects/{project_id}/team/invite" })
+        {
+            Assert.Contains("Idempotency-Key", Headers(create, "post"));
+        }
+
+        Assert.Contains("If-Match", Headers("/api/v1/projects/{project_id}/tasks/{task_id}", "patch"));
+        Assert.Contains("If-Match", Headers("/api/v1/projects/{project_id}", "delete"));
+        Assert.DoesNotContain("If-Match", Headers("/api/v1/profile", "patch"));
+    }
+
     // The document names a route's parameters without their constraints: {project_id:long} is {project_id} there.
     private static string WithoutConstraints(string pattern) => System.Text.RegularExpressions.Regex.Replace(pattern, @"\{(\w+):[^}]+\}", "{$1}");
 }
