@@ -55,7 +55,7 @@ public sealed partial class CommentsGrain(CommentStore store, DomainClock clock)
 
         if (!await store.EditAsync(projectId, commentId, text, expectedVersion, clock.UtcNow))
         {
-            throw await store.FindAsync(projectId, commentId, callerId) is null ? NotFound() : ErrorCodes.Stale();
+            throw await GoneOrStaleAsync(projectId, commentId, callerId);
         }
 
         return await LoadAsync(projectId, commentId, callerId);
@@ -72,7 +72,7 @@ public sealed partial class CommentsGrain(CommentStore store, DomainClock clock)
 
         if (!await store.DeleteAsync(projectId, commentId, expectedVersion))
         {
-            throw await store.FindAsync(projectId, commentId, callerId) is null ? NotFound() : ErrorCodes.Stale();
+            throw await GoneOrStaleAsync(projectId, commentId, callerId);
         }
     }
 
@@ -143,6 +143,10 @@ public sealed partial class CommentsGrain(CommentStore store, DomainClock clock)
 
     private async Task<CommentView> LoadAsync(long projectId, long commentId, long viewerId) =>
         (await store.FindAsync(projectId, commentId, viewerId))?.ToView() ?? throw NotFound();
+
+    /// <summary>Why a conditional change matched no row: the comment is gone, or it is no longer the version expected.</summary>
+    private async Task<DomainException> GoneOrStaleAsync(long projectId, long commentId, long viewerId) =>
+        await store.FindAsync(projectId, commentId, viewerId) is null ? NotFound() : ErrorCodes.Stale();
 
     private static DomainException NotFound() => new(ErrorCodes.CommentNotFound, "This project has no such comment.");
 }

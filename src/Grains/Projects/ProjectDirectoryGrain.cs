@@ -68,19 +68,5 @@ public sealed class ProjectDirectoryGrain(ProjectStore store, IOptions<TierOptio
         return projects.TryGetValue(only, out var key) ? new Dictionary<long, string> { [only] = key } : throw ProjectErrors.NotFound();
     }
 
-    private static ProjectView ToView(ProjectListRow row) => new(
-        new ProjectDetails(
-            row.Id,
-            row.Key,
-            row.Name,
-            row.Description,
-            row.ArchivedAt?.AsUtc(),
-            row.Tags,
-            row.MemberCount,
-            row.CreatedBy,
-            row.Version,
-            row.CreatedAt.AsUtc(),
-            row.UpdatedAt.AsUtc()),
-        row.Role,
-        row.IsFavorite);
+    private static ProjectView ToView(ProjectListRow row) => new(row.ToDetails(row.Tags, row.MemberCount), row.Role, row.IsFavorite);
 }

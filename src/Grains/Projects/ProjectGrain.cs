@@ -290,18 +290,7 @@ public sealed class ProjectGrain(ProjectStore store, IOptions<TierOptions> tiers
     private ProjectView ViewFor(long callerId)
     {
         var project = _project!;
-        var details = new ProjectDetails(
-            project.Id,
-            project.Key,
-            project.Name,
-            project.Description,
-            project.ArchivedAt?.AsUtc(),
-            [.. _tags.Select(t => t.Name).Order(StringComparer.OrdinalIgnoreCase)],
-            _members.Count,
-            project.CreatedBy,
-            project.Version,
-            project.CreatedAt.AsUtc(),
-            project.UpdatedAt.AsUtc());
+        var details = project.ToDetails([.. _tags.Select(t => t.Name).Order(StringComparer.OrdinalIgnoreCase)], _members.Count);
         var caller = _members[callerId];
         return new ProjectView(details, caller.Role, caller.IsFavorite);
     }

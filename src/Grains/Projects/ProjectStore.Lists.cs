@@ -3,26 +3,9 @@ using HiveSync.Grains.Interfaces.Projects;
 
 namespace HiveSync.Grains.Projects;
 
-public sealed class ProjectListRow
+/// <summary>A project in a member's list: the row plus that member's role and mark, the team size and the tag names.</summary>
+public sealed class ProjectListRow : ProjectRow
 {
-    public long Id { get; set; }
-
-    public long CreatedBy { get; set; }
-
-    public string Key { get; set; } = "";
-
-    public string Name { get; set; } = "";
-
-    public string Description { get; set; } = "";
-
-    public DateTime? ArchivedAt { get; set; }
-
-    public long Version { get; set; }
-
-    public DateTime CreatedAt { get; set; }
-
-    public DateTime UpdatedAt { get; set; }
-
     public string Role { get; set; } = "";
 
     public bool IsFavorite { get; set; }

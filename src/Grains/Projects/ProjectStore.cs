@@ -1,10 +1,11 @@
 using Dapper;
 using HiveSync.Grains.Interfaces.Projects;
+using HiveSync.Grains.Platform;
 using Npgsql;
 
 namespace HiveSync.Grains.Projects;
 
-public sealed class ProjectRow
+public class ProjectRow
 {
     public long Id { get; set; }
 
@@ -23,6 +24,10 @@ public sealed class ProjectRow
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>The project as the grains answer it, with its tags (by name) and team size.</summary>
+    public ProjectDetails ToDetails(IReadOnlyList<string> tags, int memberCount) =>
+        new(Id, Key, Name, Description, ArchivedAt?.AsUtc(), tags, memberCount, CreatedBy, Version, CreatedAt.AsUtc(), UpdatedAt.AsUtc());
 
     /// <summary>A changed copy, one version on, stamped at <paramref name="now"/>: the grain writes the copy, then keeps it.</summary>
     public ProjectRow With(Action<ProjectRow> change, DateTime now)

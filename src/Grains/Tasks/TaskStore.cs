@@ -97,6 +97,13 @@ public sealed partial class TaskStore(NpgsqlDataSource db)
         return await connection.QuerySingleOrDefaultAsync<TaskRow>($"SELECT {TaskColumns} FROM tasks t WHERE t.project_id = @projectId AND t.id = @taskId", new { projectId, taskId });
     }
 
+    /// <summary>Whether the project has this task (no columns read).</summary>
+    public async Task<bool> ExistsAsync(long projectId, long taskId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM tasks WHERE project_id = @projectId AND id = @taskId)", new { projectId, taskId });
+    }
+
     public async Task<long?> FindIdByNumberAsync(long projectId, long number)
     {
         await using var connection = await db.OpenConnectionAsync();

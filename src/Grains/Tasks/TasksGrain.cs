@@ -69,7 +69,7 @@ public sealed class TasksGrain(TaskStore store, DomainClock clock) : Grain, ITas
         await RequireAsync(callerId, projectId, ProjectRoles.Member, write: true);
         if (!await store.DeleteAsync(projectId, taskId, expectedVersion))
         {
-            throw await store.FindAsync(projectId, taskId) is null ? NotFound() : ErrorCodes.Stale();
+            throw await store.ExistsAsync(projectId, taskId) ? ErrorCodes.Stale() : NotFound();
         }
     }
 
@@ -90,7 +90,7 @@ public sealed class TasksGrain(TaskStore store, DomainClock clock) : Grain, ITas
     public async Task<IReadOnlyList<TaskActivityEntry>> Activity(long callerId, long projectId, long taskId)
     {
         await RequireAsync(callerId, projectId, ProjectRoles.Viewer);
-        _ = await store.FindAsync(projectId, taskId) ?? throw NotFound();
+        await RequireTaskAsync(projectId, taskId);
         return await store.ActivityAsync(taskId);
     }
 
@@ -140,14 +140,14 @@ public sealed class TasksGrain(TaskStore store, DomainClock clock) : Grain, ITas
     public async Task RemoveDependency(long callerId, long projectId, long taskId, long otherTaskId)
     {
         await RequireAsync(callerId, projectId, ProjectRoles.Member, write: true);
-        _ = await store.FindAsync(projectId, taskId) ?? throw NotFound();
+        await RequireTaskAsync(projectId, taskId);
         await store.RemoveDependencyAsync(projectId, taskId, otherTaskId);
     }
 
     public async Task<IReadOnlyList<TaskAttachment>> ListAttachments(long callerId, long projectId, long taskId)
     {
         await RequireAsync(callerId, projectId, ProjectRoles.Viewer);
-        _ = await store.FindAsync(projectId, taskId) ?? throw NotFound();
+        await RequireTaskAsync(projectId, taskId);
         return [.. (await store.ListAttachmentsAsync(projectId, taskId)).Select(TaskStore.ToAttachment)];
     }
 
@@ -155,14 +155,14 @@ public sealed class TasksGrain(TaskStore store, DomainClock clock) : Grain, ITas
     {
         await RequireAsync(callerId, projectId, ProjectRoles.Member, write: true);
         var (link, linkName) = TaskRules.Link(url, name);
-        _ = await store.FindAsync(projectId, taskId) ?? throw NotFound();
+        await RequireTaskAsync(projectId, taskId);
         return TaskStore.ToAttachment(await store.AddLinkAsync(projectId, taskId, link, linkName, callerId, clock.UtcNow));
     }
 
     public async Task RemoveAttachment(long callerId, long projectId, long taskId, long attachmentId)
     {
         await RequireAsync(callerId, projectId, ProjectRoles.Member, write: true);
-        _ = await store.FindAsync(projectId, taskId) ?? throw NotFound();
+        await RequireTaskAsync(projectId, taskId);
         if (!await store.RemoveAttachmentAsync(projectId, taskId, attachmentId))
         {
             throw new DomainException(ErrorCodes.AttachmentNotFound, "This task has no such attachment.");
@@ -180,6 +180,14 @@ public sealed class TasksGrain(TaskStore store, DomainClock clock) : Grain, ITas
 
     private Task<ProjectStanding> RequireAsync(long callerId, long projectId, string atLeast, bool write = false) =>
         GrainFactory.RequireAsync(callerId, projectId, atLeast, write);
+
+    private async Task RequireTaskAsync(long projectId, long taskId)
+    {
+        if (!await store.ExistsAsync(projectId, taskId))
+        {
+            throw NotFound();
+        }
+    }
 
     private async Task<TaskDetails> LoadAsync(long projectId, long taskId, string projectKey)
     {

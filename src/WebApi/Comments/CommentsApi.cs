@@ -107,7 +107,7 @@ public sealed class CommentListParameters
 
     public (string EntityType, long EntityId) Validate()
     {
-        var read = new QueryParameters();
+        var read = new FieldErrors();
         var type = EntityType is CommentEntityTypes.Task or CommentEntityTypes.Project ? EntityType : read.Invalid("entity_type", "Required: task or project.", "");
         var id = long.TryParse(EntityId, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : read.Invalid("entity_id", "Required: the id of the task, or of the project.", 0L);
         read.ThrowIfInvalid();

@@ -32,7 +32,7 @@ public static class NotificationsApi
     public static async Task<Ok<PageEnvelope<NotificationResponse>>> List([AsParameters] PageQuery paging, [FromQuery(Name = "unread")] string? unread, HttpContext http, IGrainFactory grains)
     {
         var page = paging.Validate(http);
-        var read = new QueryParameters();
+        var read = new FieldErrors();
         var unreadOnly = unread switch
         {
             null or "false" => false,
@@ -120,19 +120,19 @@ public sealed record ChannelChoice(bool? InApp, bool? Email)
             throw DomainException.Validation("body", "Must be a JSON object of event types.");
         }
 
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         var changes = new List<NotificationSetting>();
         foreach (var type in body.EnumerateObject())
         {
             if (!current.TryGetValue(type.Name, out var setting))
             {
-                errors[type.Name] = [$"Unknown event type; one of: {string.Join(", ", NotificationTypes.All)}."];
+                errors.Invalid(type.Name, $"Unknown event type; one of: {string.Join(", ", NotificationTypes.All)}.", 0);
                 continue;
             }
 
             if (type.Value.ValueKind != JsonValueKind.Object)
             {
-                errors[type.Name] = ["Must be an object with in_app and/or email."];
+                errors.Invalid(type.Name, "Must be an object with in_app and/or email.", 0);
                 continue;
             }
 
@@ -148,20 +148,15 @@ public sealed record ChannelChoice(bool? InApp, bool? Email)
                 {
                     (NotificationChannels.InApp, { } value) => setting with { InApp = value },
                     (NotificationChannels.Email, { } value) => setting with { Email = value },
-                    (NotificationChannels.InApp or NotificationChannels.Email, null) => Invalid(errors, $"{type.Name}.{channel.Name}", "Must be true or false.", setting),
-                    _ => Invalid(errors, $"{type.Name}.{channel.Name}", "Unknown channel; in_app or email.", setting),
+                    (NotificationChannels.InApp or NotificationChannels.Email, null) => errors.Invalid($"{type.Name}.{channel.Name}", "Must be true or false.", setting),
+                    _ => errors.Invalid($"{type.Name}.{channel.Name}", "Unknown channel; in_app or email.", setting),
                 };
             }
 
             changes.Add(setting);
         }
 
-        return errors.Count > 0 ? throw DomainException.Validation(errors) : changes;
-    }
-
-    private static NotificationSetting Invalid(Dictionary<string, string[]> errors, string field, string message, NotificationSetting unchanged)
-    {
-        errors[field] = [message];
-        return unchanged;
+        errors.ThrowIfInvalid();
+        return changes;
     }
 }

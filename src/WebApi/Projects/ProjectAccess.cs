@@ -61,5 +61,5 @@ public sealed record ProjectScope(HttpContext Http, IGrainFactory Grains, [prope
 
     public long CallerId => Caller.UserId;
 
-    public IProjectGrain Project => Grains.GetGrain<IProjectGrain>(Caller.ProjectId);
+    public IProjectGrain Project => Grains.GetGrain<IProjectGrain>(ProjectId);
 }

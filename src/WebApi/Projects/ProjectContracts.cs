@@ -113,7 +113,7 @@ public sealed class ProjectListParameters
 
     public ProjectListQuery ToQuery(PageRequest page)
     {
-        var read = new QueryParameters();
+        var read = new FieldErrors();
         var favorites = Favorites switch
         {
             null or "false" => false,

@@ -94,9 +94,8 @@ public static class ProjectsApi
 
     public static async Task<Created<DataEnvelope<TagResponse>>> AddTag(TagRequest request, [AsParameters] ProjectScope scope)
     {
-        var caller = scope.Caller;
-        var tag = await scope.Project.AddTag(caller.UserId, request.Name ?? "");
-        return TypedResults.Created($"{Location(caller.ProjectId)}/tags/{tag.Id}", new DataEnvelope<TagResponse>(TagResponse.From(tag)));
+        var tag = await scope.Project.AddTag(scope.CallerId, request.Name ?? "");
+        return TypedResults.Created($"{Location(scope.ProjectId)}/tags/{tag.Id}", new DataEnvelope<TagResponse>(TagResponse.From(tag)));
     }
 
     public static async Task<NoContent> RemoveTag([FromRoute(Name = "tag_id")] long tagId, [AsParameters] ProjectScope scope)

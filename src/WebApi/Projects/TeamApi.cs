@@ -29,9 +29,8 @@ public static class TeamApi
 
     public static async Task<Created<DataEnvelope<MemberResponse>>> Invite(InviteRequest request, [AsParameters] ProjectScope scope)
     {
-        var caller = scope.Caller;
-        var member = await scope.Project.Invite(caller.UserId, request.Email, request.Role ?? Grains.Interfaces.Projects.ProjectRoles.Member, request.Username);
-        return TypedResults.Created($"{HiveSyncApi.ApiBasePath}/projects/{caller.ProjectId}/team/{member.UserId}", new DataEnvelope<MemberResponse>(MemberResponse.From(member)));
+        var member = await scope.Project.Invite(scope.CallerId, request.Email, request.Role ?? Grains.Interfaces.Projects.ProjectRoles.Member, request.Username);
+        return TypedResults.Created($"{HiveSyncApi.ApiBasePath}/projects/{scope.ProjectId}/team/{member.UserId}", new DataEnvelope<MemberResponse>(MemberResponse.From(member)));
     }
 
     public static async Task<Ok<DataEnvelope<MemberResponse>>> ChangeRole([FromRoute(Name = "user_id")] long userId, RoleRequest request, [AsParameters] ProjectScope scope) =>

@@ -81,7 +81,7 @@ public sealed class SearchParameters
 
     public SearchQuery ToQuery(PageRequest page)
     {
-        var read = new QueryParameters();
+        var read = new FieldErrors();
         long? projectId = ProjectId is null ? null
             : long.TryParse(ProjectId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0 ? id
             : read.Invalid<long?>("project_id", "Must be a project id.");

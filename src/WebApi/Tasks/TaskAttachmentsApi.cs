@@ -24,19 +24,19 @@ public static class TaskAttachmentsApi
     public static async Task<Ok<PageEnvelope<AttachmentResponse>>> List([FromRoute(Name = "task_id")] long taskId, [AsParameters] PageQuery paging, [AsParameters] ProjectScope scope)
     {
         var page = paging.Validate(scope.Http);
-        var items = await scope.Grains.GetTasks().ListAttachments(scope.CallerId, scope.Caller.ProjectId, taskId);
+        var items = await scope.Grains.GetTasks().ListAttachments(scope.CallerId, scope.ProjectId, taskId);
         return TypedResults.Ok(items.Select(AttachmentResponse.From).ToList().ToPage(page));
     }
 
     public static async Task<Created<DataEnvelope<AttachmentResponse>>> AddLink([FromRoute(Name = "task_id")] long taskId, LinkRequest request, [AsParameters] ProjectScope scope)
     {
-        var link = await scope.Grains.GetTasks().AddLink(scope.CallerId, scope.Caller.ProjectId, taskId, request.Url ?? "", request.Name);
-        return TypedResults.Created($"{HiveSyncApi.ApiBasePath}/projects/{scope.Caller.ProjectId}/tasks/{taskId}/attachments/{link.Id}", new DataEnvelope<AttachmentResponse>(AttachmentResponse.From(link)));
+        var link = await scope.Grains.GetTasks().AddLink(scope.CallerId, scope.ProjectId, taskId, request.Url ?? "", request.Name);
+        return TypedResults.Created($"{HiveSyncApi.ApiBasePath}/projects/{scope.ProjectId}/tasks/{taskId}/attachments/{link.Id}", new DataEnvelope<AttachmentResponse>(AttachmentResponse.From(link)));
     }
 
     public static async Task<NoContent> Delete([FromRoute(Name = "task_id")] long taskId, [FromRoute(Name = "attachment_id")] long attachmentId, [AsParameters] ProjectScope scope)
     {
-        await scope.Grains.GetTasks().RemoveAttachment(scope.CallerId, scope.Caller.ProjectId, taskId, attachmentId);
+        await scope.Grains.GetTasks().RemoveAttachment(scope.CallerId, scope.ProjectId, taskId, attachmentId);
         return TypedResults.NoContent();
     }
 }

@@ -164,7 +164,7 @@ public sealed class TaskListParameters
 
     public TaskListQuery ToQuery(PageRequest page)
     {
-        var read = new QueryParameters();
+        var read = new FieldErrors();
         var statuses = Split(Status);
         if (statuses.Any(s => !TaskStatuses.All.Contains(s)))
         {
@@ -195,7 +195,7 @@ public sealed class TaskListParameters
     private static List<string> Split(string? value) =>
         string.IsNullOrEmpty(value) ? [] : [.. value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct()];
 
-    private static DateOnly? Date(string? value, string name, QueryParameters read) =>
+    private static DateOnly? Date(string? value, string name, FieldErrors read) =>
         value is null ? null
         : DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date
         : read.Invalid<DateOnly?>(name, "Must be a date as YYYY-MM-DD.");

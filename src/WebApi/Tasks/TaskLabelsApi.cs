@@ -24,19 +24,19 @@ public static class TaskLabelsApi
     public static async Task<Ok<PageEnvelope<LabelResponse>>> List([AsParameters] PageQuery paging, [AsParameters] ProjectScope scope)
     {
         var page = paging.Validate(scope.Http);
-        var labels = await scope.Grains.GetTasks().ListLabels(scope.CallerId, scope.Caller.ProjectId);
+        var labels = await scope.Grains.GetTasks().ListLabels(scope.CallerId, scope.ProjectId);
         return TypedResults.Ok(labels.Select(LabelResponse.From).ToList().ToPage(page));
     }
 
     public static async Task<Created<DataEnvelope<LabelResponse>>> Create(LabelRequest request, [AsParameters] ProjectScope scope)
     {
-        var label = await scope.Grains.GetTasks().AddLabel(scope.CallerId, scope.Caller.ProjectId, request.Name ?? "", request.Color ?? "");
-        return TypedResults.Created($"{HiveSyncApi.ApiBasePath}/projects/{scope.Caller.ProjectId}/tasks/labels/{label.Id}", new DataEnvelope<LabelResponse>(LabelResponse.From(label)));
+        var label = await scope.Grains.GetTasks().AddLabel(scope.CallerId, scope.ProjectId, request.Name ?? "", request.Color ?? "");
+        return TypedResults.Created($"{HiveSyncApi.ApiBasePath}/projects/{scope.ProjectId}/tasks/labels/{label.Id}", new DataEnvelope<LabelResponse>(LabelResponse.From(label)));
     }
 
     public static async Task<NoContent> Delete([FromRoute(Name = "label_id")] long labelId, [AsParameters] ProjectScope scope)
     {
-        await scope.Grains.GetTasks().RemoveLabel(scope.CallerId, scope.Caller.ProjectId, labelId);
+        await scope.Grains.GetTasks().RemoveLabel(scope.CallerId, scope.ProjectId, labelId);
         return TypedResults.NoContent();
     }
 }

@@ -34,48 +34,48 @@ public static class TasksApi
     public static async Task<Ok<PageEnvelope<TaskResponse>>> List([AsParameters] TaskListParameters parameters, [AsParameters] PageQuery paging, [AsParameters] ProjectScope scope)
     {
         var page = paging.Validate(scope.Http);
-        var found = await scope.Grains.GetTasks().List(scope.CallerId, scope.Caller.ProjectId, parameters.ToQuery(page));
+        var found = await scope.Grains.GetTasks().List(scope.CallerId, scope.ProjectId, parameters.ToQuery(page));
         return TypedResults.Ok(new PageEnvelope<TaskResponse>([.. found.Items.Select(TaskResponse.From)], found.Total, page.Page, page.PageSize));
     }
 
     public static async Task<Created<DataEnvelope<TaskResponse>>> Create(CreateTaskRequest request, [AsParameters] ProjectScope scope)
     {
-        var task = await scope.Grains.GetTasks().Create(scope.CallerId, scope.Caller.ProjectId, request.ToNewTask());
+        var task = await scope.Grains.GetTasks().Create(scope.CallerId, scope.ProjectId, request.ToNewTask());
         return TypedResults.Created($"{HiveSyncApi.ApiBasePath}/projects/{task.ProjectId}/tasks/{task.Id}", Data(scope, task).Value!);
     }
 
     public static async Task<Ok<DataEnvelope<TaskResponse>>> Get([FromRoute(Name = "task_id")] long taskId, [AsParameters] ProjectScope scope) =>
-        Data(scope, await scope.Grains.GetTasks().Describe(scope.CallerId, scope.Caller.ProjectId, taskId));
+        Data(scope, await scope.Grains.GetTasks().Describe(scope.CallerId, scope.ProjectId, taskId));
 
     public static async Task<Ok<DataEnvelope<TaskResponse>>> GetByNumber(long number, [AsParameters] ProjectScope scope) =>
-        Data(scope, await scope.Grains.GetTasks().DescribeByNumber(scope.CallerId, scope.Caller.ProjectId, number));
+        Data(scope, await scope.Grains.GetTasks().DescribeByNumber(scope.CallerId, scope.ProjectId, number));
 
     public static async Task<Ok<DataEnvelope<TaskResponse>>> Update([FromRoute(Name = "task_id")] long taskId, JsonElement body, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, [AsParameters] ProjectScope scope)
     {
         var expected = scope.Http.ExpectedVersion(EntityTags.Task, taskId);
         var changes = TaskPatchRequest.Parse(body, json.Value.SerializerOptions);
-        return Data(scope, await scope.Grains.GetTasks().Update(scope.CallerId, scope.Caller.ProjectId, taskId, changes, expected));
+        return Data(scope, await scope.Grains.GetTasks().Update(scope.CallerId, scope.ProjectId, taskId, changes, expected));
     }
 
     public static async Task<NoContent> Delete([FromRoute(Name = "task_id")] long taskId, [AsParameters] ProjectScope scope)
     {
-        await scope.Grains.GetTasks().Delete(scope.CallerId, scope.Caller.ProjectId, taskId, scope.Http.ExpectedVersion(EntityTags.Task, taskId));
+        await scope.Grains.GetTasks().Delete(scope.CallerId, scope.ProjectId, taskId, scope.Http.ExpectedVersion(EntityTags.Task, taskId));
         return TypedResults.NoContent();
     }
 
     public static async Task<Ok<PageEnvelope<ActivityResponse>>> Activity([FromRoute(Name = "task_id")] long taskId, [AsParameters] PageQuery paging, [AsParameters] ProjectScope scope)
     {
         var page = paging.Validate(scope.Http);
-        var entries = await scope.Grains.GetTasks().Activity(scope.CallerId, scope.Caller.ProjectId, taskId);
+        var entries = await scope.Grains.GetTasks().Activity(scope.CallerId, scope.ProjectId, taskId);
         return TypedResults.Ok(entries.Select(ActivityResponse.From).ToList().ToPage(page));
     }
 
     public static async Task<Ok<DataEnvelope<TaskResponse>>> AddDependency([FromRoute(Name = "task_id")] long taskId, [FromRoute(Name = "other_task_id")] long otherTaskId, [AsParameters] ProjectScope scope) =>
-        Data(scope, await scope.Grains.GetTasks().AddDependency(scope.CallerId, scope.Caller.ProjectId, taskId, otherTaskId));
+        Data(scope, await scope.Grains.GetTasks().AddDependency(scope.CallerId, scope.ProjectId, taskId, otherTaskId));
 
     public static async Task<NoContent> RemoveDependency([FromRoute(Name = "task_id")] long taskId, [FromRoute(Name = "other_task_id")] long otherTaskId, [AsParameters] ProjectScope scope)
     {
-        await scope.Grains.GetTasks().RemoveDependency(scope.CallerId, scope.Caller.ProjectId, taskId, otherTaskId);
+        await scope.Grains.GetTasks().RemoveDependency(scope.CallerId, scope.ProjectId, taskId, otherTaskId);
         return TypedResults.NoContent();
     }
 

@@ -2,8 +2,8 @@ using HiveSync.Grains.Interfaces.Platform;
 
 namespace HiveSync.WebApi.Platform;
 
-/// <summary>Reading list query parameters: each bad one is collected under its name, then all are refused at once.</summary>
-public sealed class QueryParameters
+/// <summary>Reading query parameters or body fields: each bad one is collected under its name, then all are refused at once.</summary>
+public sealed class FieldErrors
 {
     private readonly Dictionary<string, string[]> _errors = [];
 
