@@ -167,30 +167,16 @@ public static class CommentsTestKit
 
     // ---- database ----
 
-    /// <summary>
-    /// Every row of the three comment tables, as one text: equal snapshots before and after a request prove that it
-    /// changed nothing (each test class has a database of its own, its tests one at a time).
-    /// </summary>
-    public static async Task<string> CommentTablesSnapshotAsync(this TestSilo silo)
-    {
-        await using var db = await silo.OpenDatabaseAsync();
-        return await db.ExecuteScalarAsync<string>(
-            """
-            SELECT json_build_object(
-                'comments', (SELECT coalesce(json_agg(to_jsonb(c) - 'search' ORDER BY c.id), '[]') FROM comments c),
-                'versions', (SELECT coalesce(json_agg(v ORDER BY v.comment_id, v.version), '[]') FROM comment_versions v),
-                'stars', (SELECT coalesce(json_agg(s ORDER BY s.comment_id, s.user_id), '[]') FROM comment_stars s),
-                'notifications', (SELECT coalesce(json_agg(n ORDER BY n.id), '[]') FROM notifications n))::text
-            """) ?? "";
-    }
+    /// <summary>The three comment tables, and the notifications comments write.</summary>
+    public static readonly SnapshotTable[] CommentTables =
+    [
+        new("comments", "x.id"), new("comment_versions", "x.comment_id, x.version"), new("comment_stars", "x.comment_id, x.user_id"), new("notifications", "x.id"),
+    ];
+
+    public static Task<string> CommentTablesSnapshotAsync(this TestSilo silo) => silo.SnapshotAsync(CommentTables);
 
     /// <summary>Runs <paramref name="request"/> and asserts that the comment tables (and notifications) are exactly as before it.</summary>
-    public static async Task AssertCommentsUnchangedAsync(this TestSilo silo, Func<Task> request)
-    {
-        var before = await silo.CommentTablesSnapshotAsync();
-        await request();
-        Assert.Equal(before, await silo.CommentTablesSnapshotAsync());
-    }
+    public static Task AssertCommentsUnchangedAsync(this TestSilo silo, Func<Task> request) => silo.AssertUnchangedAsync(CommentTables, request);
 
     public static async Task<CommentRowCounts> CommentRowCountsAsync(this TestSilo silo, long commentId)
     {

@@ -195,28 +195,13 @@ public static class NotificationsTestKit
 
     // ---- database ----
 
-    /// <summary>
-    /// Every row of <c>notifications</c> and <c>notification_settings</c>, as one text: equal snapshots before and after a
-    /// request prove that it created, marked and changed none (each test class has a database of its own, its tests one at a time).
-    /// </summary>
-    public static async Task<string> NotificationTablesSnapshotAsync(this TestSilo silo)
-    {
-        await using var db = await silo.OpenDatabaseAsync();
-        return await db.ExecuteScalarAsync<string>(
-            """
-            SELECT json_build_object(
-                'notifications', (SELECT coalesce(json_agg(n ORDER BY n.id), '[]') FROM notifications n),
-                'settings', (SELECT coalesce(json_agg(s ORDER BY s.user_id, s.event_type), '[]') FROM notification_settings s))::text
-            """) ?? "";
-    }
+    /// <summary><c>notifications</c> and <c>notification_settings</c>.</summary>
+    public static readonly SnapshotTable[] NotificationTables = [new("notifications", "x.id"), new("notification_settings", "x.user_id, x.event_type")];
+
+    public static Task<string> NotificationTablesSnapshotAsync(this TestSilo silo) => silo.SnapshotAsync(NotificationTables);
 
     /// <summary>Runs <paramref name="request"/> and asserts that the notification tables are exactly as before it.</summary>
-    public static async Task AssertNotificationsUnchangedAsync(this TestSilo silo, Func<Task> request)
-    {
-        var before = await silo.NotificationTablesSnapshotAsync();
-        await request();
-        Assert.Equal(before, await silo.NotificationTablesSnapshotAsync());
-    }
+    public static Task AssertNotificationsUnchangedAsync(this TestSilo silo, Func<Task> request) => silo.AssertUnchangedAsync(NotificationTables, request);
 
     /// <summary>The users (ordered) that rows of <paramref name="type"/> about <paramref name="projectId"/> were written for, one entry per row.</summary>
     public static async Task<IReadOnlyList<long>> RecipientsAsync(this TestSilo silo, long projectId, string type)

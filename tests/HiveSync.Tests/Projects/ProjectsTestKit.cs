@@ -290,32 +290,38 @@ public static class ProjectsTestKit
     public static Task<JsonNode> AssertProjectNotFoundAsync(this HttpResponseMessage response) =>
         response.AssertErrorAsync(HttpStatusCode.NotFound, "PROJECT_NOT_FOUND");
 
+    // ---- strangers ----
+
+    /// <summary>A new account, and the id of a project that no longer exists (its own, deleted): what a stranger gets from a real project must equal what it gets from this one.</summary>
+    public static async Task<(SignedIn Stranger, long MissingProjectId)> StrangerWithMissingProjectAsync(this TestSilo silo)
+    {
+        var stranger = await silo.RegisterAsync();
+        var missing = (await silo.CreateProjectAsync(stranger.AccessToken)).Id();
+        using var deleted = await silo.DeleteAsync(stranger.AccessToken, ProjectPath(missing));
+        await deleted.AssertNoContentAsync();
+        return (stranger, missing);
+    }
+
+    /// <summary>Both answers are 404 PROJECT_NOT_FOUND, word for word the same: a foreign project looks exactly like a missing one.</summary>
+    public static async Task AssertAnswersLikeMissingAsync(this HttpResponseMessage foreign, HttpResponseMessage missing)
+    {
+        var foreignError = await foreign.AssertProjectNotFoundAsync();
+        var missingError = await missing.AssertProjectNotFoundAsync();
+        Assert.Equal(missingError.ToJsonString(), foreignError.ToJsonString());
+    }
+
     // ---- database ----
 
-    /// <summary>
-    /// Every row of the four project tables, as one text: equal snapshots before and after a request prove that it
-    /// changed nothing (each test class has a database of its own, and its tests run one at a time).
-    /// </summary>
-    public static async Task<string> ProjectTablesSnapshotAsync(this TestSilo silo)
-    {
-        await using var db = await silo.OpenDatabaseAsync();
-        return await db.ExecuteScalarAsync<string>(
-            """
-            SELECT json_build_object(
-                'projects', (SELECT coalesce(json_agg(to_jsonb(p) - 'search' ORDER BY p.id), '[]') FROM projects p),
-                'members', (SELECT coalesce(json_agg(m ORDER BY m.project_id, m.user_id), '[]') FROM project_members m),
-                'favorites', (SELECT coalesce(json_agg(f ORDER BY f.user_id, f.project_id), '[]') FROM project_favorites f),
-                'tags', (SELECT coalesce(json_agg(t ORDER BY t.id), '[]') FROM project_tags t))::text
-            """) ?? "";
-    }
+    /// <summary>The four project tables.</summary>
+    public static readonly SnapshotTable[] ProjectTables =
+    [
+        new("projects", "x.id"), new("project_members", "x.project_id, x.user_id"), new("project_favorites", "x.user_id, x.project_id"), new("project_tags", "x.id"),
+    ];
+
+    public static Task<string> ProjectTablesSnapshotAsync(this TestSilo silo) => silo.SnapshotAsync(ProjectTables);
 
     /// <summary>Runs <paramref name="request"/> and asserts that the project tables are exactly as before it.</summary>
-    public static async Task AssertChangesNothingAsync(this TestSilo silo, Func<Task> request)
-    {
-        var before = await silo.ProjectTablesSnapshotAsync();
-        await request();
-        Assert.Equal(before, await silo.ProjectTablesSnapshotAsync());
-    }
+    public static Task AssertChangesNothingAsync(this TestSilo silo, Func<Task> request) => silo.AssertUnchangedAsync(ProjectTables, request);
 
     public static async Task<ProjectRowCounts> ProjectRowCountsAsync(this TestSilo silo, long projectId)
     {

@@ -258,35 +258,18 @@ public static class TasksTestKit
 
     // ---- database ----
 
-    /// <summary>
-    /// Every row of the project tables and the seven task tables, as one text: equal snapshots before and after a
-    /// request prove that it changed nothing (each test class has a database of its own, its tests one at a time).
-    /// </summary>
-    public static async Task<string> TaskTablesSnapshotAsync(this TestSilo silo)
-    {
-        await using var db = await silo.OpenDatabaseAsync();
-        var tasks = await db.ExecuteScalarAsync<string>(
-            """
-            SELECT json_build_object(
-                'next_numbers', (SELECT coalesce(json_agg(json_build_array(p.id, p.next_task_number) ORDER BY p.id), '[]') FROM projects p),
-                'tasks', (SELECT coalesce(json_agg(to_jsonb(t) - 'search' ORDER BY t.id), '[]') FROM tasks t),
-                'labels', (SELECT coalesce(json_agg(l ORDER BY l.id), '[]') FROM labels l),
-                'task_labels', (SELECT coalesce(json_agg(x ORDER BY x.task_id, x.label_id), '[]') FROM task_labels x),
-                'task_assignees', (SELECT coalesce(json_agg(x ORDER BY x.task_id, x.user_id), '[]') FROM task_assignees x),
-                'task_dependencies', (SELECT coalesce(json_agg(x ORDER BY x.task_id, x.depends_on), '[]') FROM task_dependencies x),
-                'task_activity', (SELECT coalesce(json_agg(x ORDER BY x.id), '[]') FROM task_activity x),
-                'task_attachments', (SELECT coalesce(json_agg(x ORDER BY x.id), '[]') FROM task_attachments x))::text
-            """) ?? "";
-        return await silo.ProjectTablesSnapshotAsync() + "\n" + tasks;
-    }
+    /// <summary>The project tables and the seven task tables.</summary>
+    public static readonly SnapshotTable[] TaskTables =
+    [
+        .. ProjectTables,
+        new("tasks", "x.id"), new("labels", "x.id"), new("task_labels", "x.task_id, x.label_id"), new("task_assignees", "x.task_id, x.user_id"),
+        new("task_dependencies", "x.task_id, x.depends_on"), new("task_activity", "x.id"), new("task_attachments", "x.id"),
+    ];
+
+    public static Task<string> TaskTablesSnapshotAsync(this TestSilo silo) => silo.SnapshotAsync(TaskTables);
 
     /// <summary>Runs <paramref name="request"/> and asserts that the project and task tables are exactly as before it.</summary>
-    public static async Task AssertTasksUnchangedAsync(this TestSilo silo, Func<Task> request)
-    {
-        var before = await silo.TaskTablesSnapshotAsync();
-        await request();
-        Assert.Equal(before, await silo.TaskTablesSnapshotAsync());
-    }
+    public static Task AssertTasksUnchangedAsync(this TestSilo silo, Func<Task> request) => silo.AssertUnchangedAsync(TaskTables, request);
 
     public static async Task<TaskRowCounts> TaskRowCountsAsync(this TestSilo silo, long taskId)
     {
