@@ -23,6 +23,8 @@ public interface ITasksGrain : IGrainWithIntegerKey
 
     Task<IReadOnlyList<TaskLabel>> ListLabels(long callerId, long projectId);
 
+    Task<TaskLabel> GetLabel(long callerId, long projectId, long labelId);
+
     Task<TaskLabel> AddLabel(long callerId, long projectId, string name, string color);
 
     Task RemoveLabel(long callerId, long projectId, long labelId);

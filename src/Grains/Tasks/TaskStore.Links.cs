@@ -18,6 +18,13 @@ public sealed partial class TaskStore
         return (await connection.QueryAsync<LabelRow>("SELECT id, name, color, created_at FROM labels WHERE project_id = @projectId ORDER BY lower(name), id", new { projectId })).AsList();
     }
 
+    public async Task<LabelRow?> GetLabelAsync(long projectId, long labelId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.QuerySingleOrDefaultAsync<LabelRow?>(
+            "SELECT id, name, color, created_at FROM labels WHERE project_id = @projectId AND id = @labelId", new { projectId, labelId });
+    }
+
     /// <summary>Null when the project has a label of that name already (any case).</summary>
     public async Task<LabelRow?> AddLabelAsync(long projectId, string name, string color, DateTime now)
     {

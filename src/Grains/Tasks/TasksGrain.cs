@@ -100,6 +100,13 @@ public sealed class TasksGrain(TaskStore store, DomainClock clock) : Grain, ITas
         return [.. (await store.ListLabelsAsync(projectId)).Select(TaskStore.ToLabel)];
     }
 
+    public async Task<TaskLabel> GetLabel(long callerId, long projectId, long labelId)
+    {
+        await RequireAsync(callerId, projectId, ProjectRoles.Viewer);
+        var label = await store.GetLabelAsync(projectId, labelId) ?? throw LabelNotFound();
+        return TaskStore.ToLabel(label);
+    }
+
     public async Task<TaskLabel> AddLabel(long callerId, long projectId, string name, string color)
     {
         await RequireAsync(callerId, projectId, ProjectRoles.Member, write: true);
@@ -114,7 +121,7 @@ public sealed class TasksGrain(TaskStore store, DomainClock clock) : Grain, ITas
         await RequireAsync(callerId, projectId, ProjectRoles.Admin, write: true);
         if (!await store.RemoveLabelAsync(projectId, labelId))
         {
-            throw new DomainException(ErrorCodes.LabelNotFound, "This project has no such label.");
+            throw LabelNotFound();
         }
     }
 
@@ -220,4 +227,6 @@ public sealed class TasksGrain(TaskStore store, DomainClock clock) : Grain, ITas
     private static string KeyOf(string projectKey, long number) => string.Create(CultureInfo.InvariantCulture, $"{projectKey}-{number}");
 
     private static DomainException NotFound() => new(ErrorCodes.TaskNotFound, "This project has no such task.");
+
+    private static DomainException LabelNotFound() => new(ErrorCodes.LabelNotFound, "This project has no such label.");
 }

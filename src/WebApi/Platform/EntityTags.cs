@@ -15,6 +15,9 @@ public static class EntityTags
     public const char Task = 't';
     public const char Comment = 'c';
 
+    /// <summary>Labels are never edited: their tag is always version 1, and a recreated label has another id.</summary>
+    public const char Label = 'l';
+
     public static string For(char kind, long id, long version) => string.Create(CultureInfo.InvariantCulture, $"\"{kind}{id}v{version}\"");
 
     /// <summary>Sets the response's ETag and answers <paramref name="result"/>.</summary>

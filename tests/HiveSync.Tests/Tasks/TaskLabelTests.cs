@@ -162,4 +162,37 @@ public sealed class TaskLabelTests(ProjectsSilo silo) : IClassFixture<ProjectsSi
             await elsewhere.AssertErrorAsync(HttpStatusCode.NotFound, "LABEL_NOT_FOUND");
         });
     }
+
+    [Fact]
+    public async Task A_label_reads_with_a_strong_etag_and_a_delete_with_another_labels_etag_is_412_and_keeps_it()
+    {
+        var (owner, projectId) = await silo.OwnProjectAsync();
+        using var created = await silo.CreateLabelResponseAsync(owner.AccessToken, projectId, "tagged");
+        var label = (await created.AssertOkJsonAsync(HttpStatusCode.Created))["data"]!;
+        var other = await silo.CreateLabelAsync(owner.AccessToken, projectId, "other");
+
+        using var read = await silo.GetAsync(LabelPath(projectId, label.Id()), owner.AccessToken);
+        Assert.True(JsonNode.DeepEquals(label, (await read.AssertOkJsonAsync())["data"]));
+        var etag = read.Headers.ETag!;
+        Assert.False(etag.IsWeak);
+        Assert.Equal(created.Headers.ETag!.Tag, etag.Tag);
+        using var otherRead = await silo.GetAsync(LabelPath(projectId, other.Id()), owner.AccessToken);
+        Assert.NotEqual(etag.Tag, otherRead.Headers.ETag!.Tag);
+
+        await silo.AssertTasksUnchangedAsync(async () =>
+        {
+            using var foreign = await DeleteIfMatchAsync(owner.AccessToken, LabelPath(projectId, label.Id()), otherRead.Headers.ETag!.Tag);
+            await foreign.AssertErrorAsync(HttpStatusCode.PreconditionFailed, "PRECONDITION_FAILED");
+            using var malformed = await DeleteIfMatchAsync(owner.AccessToken, LabelPath(projectId, label.Id()), "W/" + etag.Tag);
+            await malformed.AssertErrorAsync(HttpStatusCode.PreconditionFailed, "PRECONDITION_FAILED");
+        });
+
+        using var deleted = await DeleteIfMatchAsync(owner.AccessToken, LabelPath(projectId, label.Id()), etag.Tag);
+        await deleted.AssertNoContentAsync();
+        using var gone = await silo.GetAsync(LabelPath(projectId, label.Id()), owner.AccessToken);
+        await gone.AssertErrorAsync(HttpStatusCode.NotFound, "LABEL_NOT_FOUND");
+    }
+
+    private Task<HttpResponseMessage> DeleteIfMatchAsync(string token, string path, string ifMatch) =>
+        silo.SendAsync(new TestRequest(HttpMethod.Delete, path) { Bearer = token, Headers = new Dictionary<string, string> { ["If-Match"] = ifMatch } });
 }

@@ -48,6 +48,7 @@ public sealed class TaskStrangerTests(ProjectsSilo silo) : IClassFixture<Project
         { "POST", "/tasks/labels", """{"name":"planted","color":"#000000"}""" },
         { "POST", "/tasks/labels", """{"name":"private","color":"bad"}""" },
         { "POST", "/tasks/labels", """{"name":"planted","color":"#000000","bogus":1}""" },
+        { "GET", "/tasks/labels/{label}", null },
         { "DELETE", "/tasks/labels/{label}", null },
         { "DELETE", "/tasks/labels/999999999", null },
         { "POST", "/tasks/{other}/depends-on/{task}", null },
@@ -121,6 +122,7 @@ public sealed class TaskStrangerTests(ProjectsSilo silo) : IClassFixture<Project
         { "POST", "/tasks/{own}/depends-on/{task}", null, "TASK_NOT_FOUND" },
         { "POST", "/tasks/{other}/depends-on/{task}", null, "TASK_NOT_FOUND" },
         { "DELETE", "/tasks/{task}/depends-on/{other}", null, "TASK_NOT_FOUND" },
+        { "GET", "/tasks/labels/{label}", null, "LABEL_NOT_FOUND" },
         { "DELETE", "/tasks/labels/{label}", null, "LABEL_NOT_FOUND" },
     };
 
