@@ -5,7 +5,7 @@ namespace HiveSync.Bench;
 /// <summary>The bench's command line. Unknown options are an error, not ignored: a typo would silently measure something else.</summary>
 public sealed class BenchOptions
 {
-    public static readonly IReadOnlyList<string> Scenarios = ["baseline", "grains", "live", "me", "profile", "refresh", "login", "exchange", "webhook", "cluster"];
+    public static readonly IReadOnlyList<string> Scenarios = ["baseline", "grains", "live", "me", "profile", "refresh", "login", "exchange", "webhook", "collab", "cluster"];
 
     public const string Usage =
         """
@@ -13,7 +13,8 @@ public sealed class BenchOptions
 
           --seconds N            measured seconds per run, after a 2 s warm-up (default 8)
           --connections 1,8,...  connection counts of the scaling runs, baseline and user/me (default 1,8,32,128)
-          --only a,b             run only these scenarios: baseline, grains, live, me, profile, refresh, login, exchange, webhook, cluster
+          --only a,b             run only these scenarios: baseline, grains, live, me, profile, refresh, login, exchange, webhook, collab, cluster
+          --tasks 1000,...       project sizes (tasks; 5 comments each) the collab scenarios are measured at, growing (default 1000,10000,100000)
           --cluster              add the two-silo run to --only (it runs by default otherwise)
           --users N              users to register (default 256)
           --server-root DIR      checkout whose src/Silo is measured (default: this repository)
@@ -29,6 +30,8 @@ public sealed class BenchOptions
     public IReadOnlySet<string> Selected { get; private set; } = new HashSet<string>(Scenarios);
 
     public int Users { get; private set; } = 256;
+
+    public IReadOnlyList<int> TaskCounts { get; private set; } = [1_000, 10_000, 100_000];
 
     public string? ServerRoot { get; private set; }
 
@@ -66,6 +69,9 @@ public sealed class BenchOptions
                     break;
                 case "--connections":
                     options.Connections = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(c => Positive("--connections", c)).Distinct().Order()];
+                    break;
+                case "--tasks":
+                    options.TaskCounts = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(c => Positive("--tasks", c)).Distinct().Order()];
                     break;
                 case "--only":
                     only = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
@@ -124,9 +130,9 @@ public sealed class BenchOptions
             options.Selected = only;
         }
 
-        if (options.Connections.Count == 0)
+        if (options.Connections.Count == 0 || options.TaskCounts.Count == 0)
         {
-            throw new ArgumentException("--connections needs at least one count");
+            throw new ArgumentException("--connections and --tasks need at least one count");
         }
 
         return options;

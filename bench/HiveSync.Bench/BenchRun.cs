@@ -14,7 +14,7 @@ namespace HiveSync.Bench;
 public static class BenchRun
 {
     private const int WebhookEvents = 20_000;
-    private static readonly string[] UserScenarios = ["me", "profile", "refresh", "login", "exchange", "webhook", "cluster"];
+    private static readonly string[] UserScenarios = ["me", "profile", "refresh", "login", "exchange", "webhook", "collab", "cluster"];
 
     public static async Task<int> RunAsync(BenchOptions options, CancellationToken ct)
     {
@@ -70,12 +70,21 @@ public static class BenchRun
                 {
                     Console.WriteLine("Starting silo 1");
                     var silo = await servers.StartSiloAsync("silo 1", ct);
+                    IReadOnlyList<BenchUser> users = [];
                     if (UserScenarios.Any(options.Runs))
                     {
-                        dataText = await SeedAsync(options, http, silo, servers.Settings!, data, ct);
+                        (users, dataText) = await SeedAsync(options, http, silo, servers.Settings!, data, ct);
                     }
 
                     await runner.SiloAsync(silo, ct);
+                    if (options.Runs("collab"))
+                    {
+                        Console.WriteLine("Collaboration: the project's team, labels and the members' own projects, through the API");
+                        var team = await CollabTeamSeeding.CreateAsync(http, silo.BaseUrl, users, ct);
+                        dataText += $"; collaboration: one project of {team.Members.Count} Premium members and {team.LabelIds.Count} labels, grown in the database to each size of `--tasks` "
+                            + $"with {CollabBulkLoad.CommentsPerTask} comments a task; each member also owns {team.ProjectsPerMember - 1} projects";
+                        await runner.CollabAsync(silo, team, new QueryPlans(servers.Settings!.ConnectionString, servers.ServerLog!), http, ct);
+                    }
                     if (options.Runs("cluster"))
                     {
                         // Two fresh silos rather than one more beside silo 1, whose grains would all stay where they are:
@@ -125,7 +134,7 @@ public static class BenchRun
         }
     }
 
-    private static async Task<string> SeedAsync(BenchOptions options, HttpClient http, Platform.ServerProcess silo, SiloSettings settings, DataFiles data, CancellationToken ct)
+    private static async Task<(IReadOnlyList<BenchUser> Users, string Text)> SeedAsync(BenchOptions options, HttpClient http, Platform.ServerProcess silo, SiloSettings settings, DataFiles data, CancellationToken ct)
     {
         Console.WriteLine($"Registering {options.Users} users (PBKDF2 at full cost: this is the slow part)");
         var events = new SubscriptionEvents(settings.WebhookSecret);
@@ -139,7 +148,7 @@ public static class BenchRun
             text += $"; {WebhookEvents} distinct signed webhook events (new subscriptions, then their expiry, round by round over all users)";
         }
 
-        return text;
+        return (users, text);
     }
 
     private static string SettingsText(BenchOptions options) =>

@@ -9,7 +9,7 @@ namespace HiveSync.Bench.Load;
 /// The scenarios, in the order they run. Each measured run follows an unreported warm-up with the same script;
 /// the server CPU of the measured run is read around it.
 /// </summary>
-public sealed class ScenarioRunner(BenchOptions options, Wrk wrk, BenchServers servers, DataFiles data, MarkdownReport report, CpuTrace? trace)
+public sealed partial class ScenarioRunner(BenchOptions options, Wrk wrk, BenchServers servers, DataFiles data, MarkdownReport report, CpuTrace? trace)
 {
     public const int StandardConnections = 32;
     // PBKDF2 saturates both cores at a few concurrent sign-ins, and queueing would drown the comparison of the two

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using HiveSync.Bench.Load;
 
 namespace HiveSync.Bench.Reporting;
 
@@ -8,10 +9,13 @@ public sealed class MarkdownReport
 {
     private readonly List<ReportRow> _rows = [];
     private readonly List<(string Label, string Profile, string Top)> _traces = [];
+    private readonly List<(string Size, List<(string Request, List<StatementPlan> Plans)> Requests)> _plans = [];
 
     public IReadOnlyList<ReportRow> Rows => _rows;
 
     public void Add(ReportRow row) => _rows.Add(row);
+
+    public void AddPlans(string size, List<(string Request, List<StatementPlan> Plans)> requests) => _plans.Add((size, requests));
 
     public void AddTrace(string label, string profile, string top) => _traces.Add((label, profile, top));
 
@@ -41,6 +45,7 @@ public sealed class MarkdownReport
         }
 
         AppendSignInComparison(md);
+        AppendPlans(md);
         AppendNotes(md);
         foreach (var (label, profile, top) in _traces)
         {
@@ -75,6 +80,31 @@ public sealed class MarkdownReport
         md.AppendLine(CultureInfo.InvariantCulture, $"| wrong password, existing email | {wrong.RequestsPerSecond:0.0} | {Ms(w.P50Us)} | {Ms(w.P99Us)} | {Ms(w.P999Us)} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| unknown email | {unknown.RequestsPerSecond:0.0} | {Ms(u.P50Us)} | {Ms(u.P99Us)} | {Ms(u.P999Us)} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| difference (unknown − wrong) | {Percent(unknown.RequestsPerSecond, wrong.RequestsPerSecond)} | {Percent(u.P50Us, w.P50Us)} | {Percent(u.P99Us, w.P99Us)} | {Percent(u.P999Us, w.P999Us)} |");
+    }
+
+    private void AppendPlans(StringBuilder md)
+    {
+        foreach (var (size, requests) in _plans)
+        {
+            var whole = requests.SelectMany(r => r.Plans.SelectMany(p => p.SeqScans.Select(scan => $"{r.Request}: {scan}"))).Distinct().ToList();
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"## Query plans at {size}");
+            md.AppendLine();
+            md.AppendLine(whole.Count == 0
+                ? "No statement reads a growing table whole (no sequential scan of tasks, comments, their links, projects or members)."
+                : $"**Whole-table reads:** {string.Join("; ", whole)}.");
+            md.AppendLine();
+            md.AppendLine("| Request | Statement | ms | Plan (outer to inner) |");
+            md.AppendLine("|---|---|--:|---|");
+            foreach (var (request, plans) in requests)
+            {
+                foreach (var plan in plans)
+                {
+                    md.AppendLine(CultureInfo.InvariantCulture,
+                        $"| `{request}` | `{plan.Statement.Replace("|", "\\|", StringComparison.Ordinal)}` | {plan.Milliseconds:0.00} | {string.Join(" → ", plan.Nodes)} |");
+                }
+            }
+        }
     }
 
     private static void AppendNotes(StringBuilder md)

@@ -61,7 +61,7 @@ public static class BenchUsers
         request.Headers.Add("X-Signature", delivery.Signature);
         request.Headers.Add("X-Event-Name", delivery.EventName);
         using var response = await http.SendAsync(request, ct);
-        await EnsureSuccessAsync(response, "webhook delivery", ct);
+        await BenchApi.EnsureSuccessAsync(response, "webhook delivery", ct);
     }
 
     private static async Task<BenchUser> RegisterAsync(HttpClient http, Uri silo, int index, CancellationToken ct)
@@ -73,7 +73,7 @@ public static class BenchUsers
             ["password"] = Password,
             ["display_name"] = $"Bench {index}",
         }, ct);
-        await EnsureSuccessAsync(response, $"registering {email}", ct);
+        await BenchApi.EnsureSuccessAsync(response, $"registering {email}", ct);
         var data = (await response.Content.ReadFromJsonAsync<JsonNode>(ct))!["data"]!;
         return new BenchUser(
             data["user"]!["id"]!.GetValue<long>(),
@@ -93,7 +93,7 @@ public static class BenchUsers
                 using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(silo, "/api/v1/user/me"));
                 request.Headers.Authorization = new("Bearer", user.AccessToken);
                 using var response = await http.SendAsync(request, ct);
-                await EnsureSuccessAsync(response, $"GET /user/me of {user.Email}", ct);
+                await BenchApi.EnsureSuccessAsync(response, $"GET /user/me of {user.Email}", ct);
                 var tier = (await response.Content.ReadFromJsonAsync<JsonNode>(ct))!["tier"]!.GetValue<string>();
                 if (tier == user.Tier)
                 {
@@ -107,14 +107,6 @@ public static class BenchUsers
 
                 await Task.Delay(100, ct);
             }
-        }
-    }
-
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response, string what, CancellationToken ct)
-    {
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"{what}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
         }
     }
 }

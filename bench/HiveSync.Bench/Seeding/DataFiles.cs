@@ -21,6 +21,14 @@ public sealed class DataFiles(string directory)
     /// <summary>How many webhook events wrk has sent so far (the webhook script's position).</summary>
     public string WebhookPosition => Path.Combine(directory, "webhooks.position");
 
+    /// <summary>A collaboration scenario's requests (requests.lua's input); answers the file.</summary>
+    public string WriteRequests(string scenario, IEnumerable<string> lines)
+    {
+        var path = Path.Combine(directory, $"collab-{scenario}.tsv");
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
     public void WriteUsers(IReadOnlyList<BenchUser> users)
     {
         Directory.CreateDirectory(directory);

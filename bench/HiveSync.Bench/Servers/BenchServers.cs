@@ -1,4 +1,5 @@
 using System.Globalization;
+using HiveSync.Bench.Load;
 using HiveSync.Bench.Platform;
 using HiveSync.Grains.Platform.Migrations;
 using HiveSync.Grains.Platform.Postgres;
@@ -27,6 +28,9 @@ public sealed class BenchServers(string runDirectory, string runId, string siloD
 
     public string? PostgresVersion { get; private set; }
 
+    /// <summary>PostgreSQL's log, where <see cref="QueryPlans"/> reads the plans.</summary>
+    public string? ServerLog { get; private set; }
+
     public async Task StartPostgresAsync(CancellationToken ct)
     {
         // Durable, as the server's own embedded default runs it: a refresh is measured with its commit on disk.
@@ -34,6 +38,8 @@ public sealed class BenchServers(string runDirectory, string runId, string siloD
         _postgres = await EmbeddedPostgres.StartAsync(root, ct: ct);
         var connectionString = _postgres.ConnectionString(DatabaseName);
         await SchemaMigrator.EnsureDatabaseAsync(connectionString, ct);
+        await QueryPlans.PrepareAsync(connectionString, DatabaseName, ct);
+        ServerLog = Path.Combine(root, "server.log");
         Settings = new SiloSettings(connectionString, runId);
         var pidLine = (await File.ReadAllLinesAsync(Path.Combine(root, "data", "postmaster.pid"), ct))[0];
         PostgresPid = int.Parse(pidLine, CultureInfo.InvariantCulture);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Groups = HiveSync.Grains.Interfaces.Limits.RateLimitGroups;
 
 namespace HiveSync.Bench.Servers;
 
@@ -13,8 +14,10 @@ public sealed class SiloSettings
     /// <summary>Far above any rate wrk reaches: the rate-limit check still runs, it just never refuses.</summary>
     private const string Unlimited = "100000000";
 
-    /// <summary>Every rate-limit group (src/Grains.Interfaces/Limits/TierOptions.cs, RateLimitGroups).</summary>
-    private static readonly string[] RateLimitGroups = ["default", "auth", "user", "profile", "billing", "billing_webhook"];
+    private static readonly string[] RateLimitGroups =
+    [
+        Groups.Default, Groups.Auth, Groups.User, Groups.Profile, Groups.Billing, Groups.Projects, Groups.Notifications, Groups.Search, Groups.BillingWebhook,
+    ];
 
     private static readonly string[] TierSections = ["Free", "Pro", "Premium"];
 
