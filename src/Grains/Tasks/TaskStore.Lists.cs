@@ -5,26 +5,56 @@ namespace HiveSync.Grains.Tasks;
 
 public sealed partial class TaskStore
 {
-    /// <summary>One page of a project's tasks matching the filters, and how many match; every filter and sort has an index.</summary>
+    /// <summary>
+    /// One page of a project's tasks matching the filters, and how many match. The condition holds only the filters
+    /// given, so each combination gets a plan of its own: every filter and sort has an index (the labels and the
+    /// assignee through their link tables' indexes), which a catch-all "parameter is null or ..." condition would hide.
+    /// </summary>
     public async Task<(List<TaskRow> Items, long Total)> ListAsync(long projectId, TaskListQuery query)
     {
-        const string Where = """
-            t.project_id = @projectId
-            AND (cardinality(@statuses) = 0 OR t.status = ANY(@statuses))
-            AND (@assignee::bigint IS NULL OR EXISTS (SELECT 1 FROM task_assignees a WHERE a.task_id = t.id AND a.user_id = @assignee))
-            AND (cardinality(@labels) = 0 OR (SELECT count(*) FROM task_labels l WHERE l.task_id = t.id AND l.label_id = ANY(@labels)) = cardinality(@labels))
-            AND (@priority::text IS NULL OR t.priority = @priority)
-            AND (@dueBefore::date IS NULL OR t.due_date <= @dueBefore::date)
-            AND (@dueAfter::date IS NULL OR t.due_date >= @dueAfter::date)
-            AND (@text::text IS NULL OR t.search @@ websearch_to_tsquery('english', @text))
-            """;
+        var where = new List<string> { "t.project_id = @projectId" };
+        if (query.Statuses.Count > 0)
+        {
+            where.Add("t.status = ANY(@statuses)");
+        }
+
+        if (query.Assignee is not null)
+        {
+            where.Add("t.id IN (SELECT a.task_id FROM task_assignees a WHERE a.project_id = @projectId AND a.user_id = @assignee)");
+        }
+
+        if (query.Labels.Count > 0)
+        {
+            where.Add("t.id IN (SELECT l.task_id FROM task_labels l WHERE l.label_id = ANY(@labels) GROUP BY l.task_id HAVING count(*) = cardinality(@labels))");
+        }
+
+        if (query.Priority is not null)
+        {
+            where.Add("t.priority = @priority");
+        }
+
+        if (query.DueBefore is not null)
+        {
+            where.Add("t.due_date <= @dueBefore::date");
+        }
+
+        if (query.DueAfter is not null)
+        {
+            where.Add("t.due_date >= @dueAfter::date");
+        }
+
+        if (query.Text is not null)
+        {
+            where.Add("t.search @@ websearch_to_tsquery('english', @text)");
+        }
+
         var direction = query.Descending ? "DESC" : "ASC";
         var order = query.Sort switch
         {
             TaskSort.Created => $"t.created_at {direction}, t.id {direction}",
             TaskSort.Updated => $"t.updated_at {direction}, t.id {direction}",
             TaskSort.Due => $"t.due_date {direction} NULLS LAST, t.number {direction}",
-            TaskSort.Priority => $"array_position(ARRAY['low','medium','high','urgent'], t.priority) {direction}, t.number {direction}",
+            TaskSort.Priority => $"{PriorityRank} {direction}, t.number {direction}",
             TaskSort.Title => $"lower(t.title) {direction}, t.id {direction}",
             _ => $"t.number {direction}",
         };
@@ -42,16 +72,20 @@ public sealed partial class TaskStore
             offset = query.Offset,
         };
 
+        var condition = string.Join(" AND ", where);
         await using var connection = await db.OpenConnectionAsync();
         await using var read = await connection.QueryMultipleAsync(
             $"""
-            SELECT count(*) FROM tasks t WHERE {Where};
-            SELECT {TaskColumns} FROM tasks t WHERE {Where} ORDER BY {order} LIMIT @limit OFFSET @offset;
+            SELECT count(*) FROM tasks t WHERE {condition};
+            SELECT {TaskColumns} FROM tasks t WHERE {condition} ORDER BY {order} LIMIT @limit OFFSET @offset;
             """,
             parameters);
         var total = await read.ReadSingleAsync<long>();
         return ((await read.ReadAsync<TaskRow>()).AsList(), total);
     }
+
+    /// <summary>Priorities in their order (low first); the same expression as the index <c>tasks_by_priority_rank</c>.</summary>
+    private const string PriorityRank = "array_position(ARRAY['low','medium','high','urgent']::text[], t.priority)";
 
     /// <summary>A page of the tasks of <paramref name="projectIds"/> matching <paramref name="text"/>, best match first.</summary>
     public async Task<(List<Platform.SearchHitRow> Items, long Total)> SearchAsync(long[] projectIds, string text, string[] statuses, int offset, int limit)
