@@ -171,19 +171,16 @@ public sealed class CommentStore(NpgsqlDataSource db)
             new { commentId, userId, now });
     }
 
-    /// <summary>A page of the comments of <paramref name="projectIds"/> matching <paramref name="text"/>, best match first.</summary>
+    /// <summary>A page of the comments of <paramref name="projectIds"/> matching <paramref name="text"/>, best first among the newest matches (<see cref="FullTextSearch.Window"/>).</summary>
     public async Task<(List<SearchHitRow> Items, long Total)> SearchAsync(long[] projectIds, string text, string? entityType, int offset, int limit)
     {
-        const string Where = $"c.project_id = ANY(@projectIds) AND (@entityType::text IS NULL OR c.entity_type = @entityType) AND c.search @@ {FullTextSearch.Query}";
+        var where = $"c.project_id = ANY(@projectIds){(entityType is null ? "" : " AND c.entity_type = @entityType")} AND c.search @@ {FullTextSearch.Query}";
         await using var connection = await db.OpenConnectionAsync();
         await using var read = await connection.QueryMultipleAsync(
-            $"""
-            SELECT count(*) FROM comments c WHERE {Where};
-            SELECT c.id, c.project_id, left(c.body, 80) AS title, c.entity_type, coalesce(c.task_id, c.project_id) AS entity_id,
+            FullTextSearch.WindowedPage("comments", "c", where, $"""
+                c.id, c.project_id, left(c.body, 80) AS title, c.entity_type, coalesce(c.task_id, c.project_id) AS entity_id,
                 {FullTextSearch.Snippet("c.body")} AS snippet, ts_rank_cd(c.search, {FullTextSearch.Query}) AS rank
-            FROM comments c WHERE {Where}
-            ORDER BY rank DESC, c.id DESC LIMIT @limit OFFSET @offset;
-            """,
+                """),
             new { projectIds, text, entityType, offset, limit });
         var total = await read.ReadSingleAsync<long>();
         return ((await read.ReadAsync<SearchHitRow>()).AsList(), total);

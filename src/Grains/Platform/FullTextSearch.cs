@@ -15,6 +15,25 @@ public static class FullTextSearch
             : throw Interfaces.Platform.DomainException.Validation("page", "The page is out of range.");
     }
 
+    /// <summary>
+    /// How many matches a search of tasks or comments ranks: the newest ones. Ranking reads every candidate's whole
+    /// text, so a common word in a project of 500 000 comments would rank tens of thousands of rows for one page;
+    /// the window keeps a search's cost flat however much matches, and <c>total</c> counts at most this many.
+    /// </summary>
+    public const int Window = 1000;
+
+    /// <summary>
+    /// The two statements of a windowed search of <paramref name="table"/> (alias <paramref name="alias"/>, with an
+    /// <c>id</c>): how many of the newest <see cref="Window"/> matches there are, then the page of them best first.
+    /// <paramref name="columns"/> must name the rank <c>rank</c>.
+    /// </summary>
+    public static string WindowedPage(string table, string alias, string where, string columns) => $"""
+        SELECT count(*) FROM (SELECT 1 FROM {table} {alias} WHERE {where} LIMIT {Window}) hits;
+        SELECT {columns} FROM {table} {alias}
+        WHERE {alias}.id IN (SELECT {alias}.id FROM {table} {alias} WHERE {where} ORDER BY {alias}.id DESC LIMIT {Window})
+        ORDER BY rank DESC, {alias}.id DESC LIMIT @limit OFFSET @offset;
+        """;
+
     /// <summary>A snippet of <paramref name="column"/>: its text HTML-escaped, the matches in &lt;mark&gt;.</summary>
     public static string Snippet(string column) =>
         $"ts_headline('english', replace(replace(replace({column}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), {Query}, 'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=10, MaxFragments=2')";

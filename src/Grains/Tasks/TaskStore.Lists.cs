@@ -87,20 +87,16 @@ public sealed partial class TaskStore
     /// <summary>Priorities in their order (low first); the same expression as the index <c>tasks_by_priority_rank</c>.</summary>
     private const string PriorityRank = "array_position(ARRAY['low','medium','high','urgent']::text[], t.priority)";
 
-    /// <summary>A page of the tasks of <paramref name="projectIds"/> matching <paramref name="text"/>, best match first.</summary>
+    /// <summary>A page of the tasks of <paramref name="projectIds"/> matching <paramref name="text"/>, best first among the newest matches (<see cref="Platform.FullTextSearch.Window"/>).</summary>
     public async Task<(List<Platform.SearchHitRow> Items, long Total)> SearchAsync(long[] projectIds, string text, string[] statuses, int offset, int limit)
     {
-        const string Where = $"t.project_id = ANY(@projectIds) AND (cardinality(@statuses) = 0 OR t.status = ANY(@statuses)) AND t.search @@ {Platform.FullTextSearch.Query}";
+        var where = $"t.project_id = ANY(@projectIds){(statuses.Length == 0 ? "" : " AND t.status = ANY(@statuses)")} AND t.search @@ {Platform.FullTextSearch.Query}";
         await using var connection = await db.OpenConnectionAsync();
         await using var read = await connection.QueryMultipleAsync(
-            $"""
-            SELECT count(*) FROM tasks t WHERE {Where};
-            SELECT t.id, t.project_id, t.title, t.number, t.status,
-                {Platform.FullTextSearch.Snippet("t.title || ' — ' || t.description")} AS snippet,
+            Platform.FullTextSearch.WindowedPage("tasks", "t", where, $"""
+                t.id, t.project_id, t.title, t.number, t.status, {Platform.FullTextSearch.Snippet("t.title || ' — ' || t.description")} AS snippet,
                 ts_rank_cd(t.search, {Platform.FullTextSearch.Query}) AS rank
-            FROM tasks t WHERE {Where}
-            ORDER BY rank DESC, t.id DESC LIMIT @limit OFFSET @offset;
-            """,
+                """),
             new { projectIds, text, statuses, offset, limit });
         var total = await read.ReadSingleAsync<long>();
         return ((await read.ReadAsync<Platform.SearchHitRow>()).AsList(), total);

@@ -1,3 +1,4 @@
+using Dapper;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -85,6 +86,42 @@ public sealed class SearchTests(ProjectsSilo silo) : IClassFixture<ProjectsSilo>
         using var response = await silo.SendAsync(new TestRequest(HttpMethod.Get, "/api/v1/search/tasks?q=" + new string('a', 201)) { Bearer = user.AccessToken });
 
         await response.AssertValidationErrorAsync("q");
+    }
+
+    [Fact]
+    public async Task A_search_ranks_the_newest_thousand_matches_and_counts_at_most_those()
+    {
+        var word = "zw" + Guid.NewGuid().ToString("N")[..6];
+        var owner = await silo.RegisterAsync();
+        var projectId = (await silo.CreateProjectAsync(owner.AccessToken)).Id();
+        var task = await SendAsync(owner.AccessToken, HttpMethod.Post, $"/api/v1/projects/{projectId}/tasks", new { title = "Busy task" }, HttpStatusCode.Created);
+        var taskId = task["data"]!.Id();
+        var oldBest = await SendAsync(owner.AccessToken, HttpMethod.Post, $"/api/v1/projects/{projectId}/comments",
+            new { entity_type = "task", entity_id = taskId, body = $"{word} {word} {word} {word}" }, HttpStatusCode.Created);
+        // 1 100 newer matches, each with the word once, written straight to the table (the API would take minutes).
+        await using (var db = await silo.OpenDatabaseAsync())
+        {
+            await db.ExecuteAsync(
+                """
+                INSERT INTO comments (project_id, entity_type, task_id, author_id, body, created_at, updated_at)
+                SELECT @projectId, 'task', @taskId, @authorId, 'filler ' || n || ' ' || @word, now(), now() FROM generate_series(1, 1100) n
+                """,
+                new { projectId, taskId, authorId = owner.UserId, word });
+        }
+
+        var newBest = await SendAsync(owner.AccessToken, HttpMethod.Post, $"/api/v1/projects/{projectId}/comments",
+            new { entity_type = "task", entity_id = taskId, body = $"{word} {word} {word}" }, HttpStatusCode.Created);
+
+        var found = await SendAsync(owner.AccessToken, HttpMethod.Get, $"/api/v1/search/comments?q={word}&page_size=100", null, HttpStatusCode.OK);
+
+        Assert.Equal(1000, found["total"]!.GetValue<long>());
+        var ids = found["items"]!.AsArray().Select(hit => hit!["id"]!.GetValue<long>()).ToList();
+        Assert.Equal(newBest["data"]!.Id(), ids[0]); // best of the window
+        Assert.DoesNotContain(oldBest["data"]!.Id(), ids); // the best of all is older than the window
+        var last = await SendAsync(owner.AccessToken, HttpMethod.Get, $"/api/v1/search/comments?q={word}&page_size=100&page=10", null, HttpStatusCode.OK);
+        Assert.Equal(100, last["items"]!.AsArray().Count);
+        var beyond = await SendAsync(owner.AccessToken, HttpMethod.Get, $"/api/v1/search/comments?q={word}&page_size=100&page=11", null, HttpStatusCode.OK);
+        Assert.Empty(beyond["items"]!.AsArray());
     }
 
     private async Task<JsonNode> SendAsync(string token, HttpMethod method, string path, object? body, HttpStatusCode expected)
