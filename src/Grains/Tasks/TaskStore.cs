@@ -67,25 +67,50 @@ public sealed partial class TaskStore(NpgsqlDataSource db)
 
     static TaskStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
-    /// <summary>Inserts a task with the project's next number (the project row's lock makes numbers gapless and unique).</summary>
+    /// <summary>
+    /// Inserts a task with the project's next number: the project row's lock makes numbers gapless and unique. The
+    /// lock is held until the commit, so everything but the notifications is one statement: every round trip made
+    /// while holding it would be waited out by every other create in the project.
+    /// </summary>
     public async Task<long> CreateAsync(long projectId, string projectKey, long createdBy, NewTask task, DateTime now)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        var number = await connection.ExecuteScalarAsync<long?>(
-            "UPDATE projects SET next_task_number = next_task_number + 1 WHERE id = @projectId RETURNING next_task_number - 1",
-            new { projectId },
-            tx) ?? throw Interfaces.Projects.ProjectErrors.NotFound();
-        var id = await connection.ExecuteScalarAsync<long>(
-            """
-            INSERT INTO tasks (project_id, number, title, description, status, priority, due_date, created_by, created_at, updated_at, completed_at)
-            VALUES (@projectId, @number, @Title, @Description, @Status, @Priority, @dueDate, @createdBy, @now, @now, @completedAt)
-            RETURNING id
-            """,
-            new { projectId, number, task.Title, task.Description, task.Status, task.Priority, dueDate = ToDate(task.DueDate), createdBy, now, completedAt = task.Status == TaskStatuses.Done ? now : (DateTime?)null },
-            tx);
-        await ReplaceLinksAsync(connection, tx, projectId, id, task.AssigneeIds, task.LabelIds);
-        await RecordAsync(connection, tx, id, createdBy, now, [("created", null, JsonSerializer.Serialize(number))]);
+        (long Id, long Number)? created;
+        try
+        {
+            created = await connection.QuerySingleOrDefaultAsync<(long, long)?>(
+                """
+                WITH numbered AS (
+                    UPDATE projects SET next_task_number = next_task_number + 1 WHERE id = @projectId RETURNING next_task_number - 1 AS number
+                ), task AS (
+                    INSERT INTO tasks (project_id, number, title, description, status, priority, due_date, created_by, created_at, updated_at, completed_at)
+                    SELECT @projectId, number, @Title, @Description, @Status, @Priority, @dueDate, @createdBy, @now, @now, @completedAt FROM numbered
+                    RETURNING id, number
+                ), assigned AS (
+                    INSERT INTO task_assignees (project_id, task_id, user_id) SELECT @projectId, task.id, unnest(@assigneeIds) FROM task
+                ), labelled AS (
+                    INSERT INTO task_labels (project_id, task_id, label_id) SELECT @projectId, task.id, unnest(@labelIds) FROM task
+                ), logged AS (
+                    INSERT INTO task_activity (task_id, actor_id, field, old_value, new_value, occurred_at)
+                    SELECT task.id, @createdBy, 'created', NULL, to_jsonb(task.number), @now FROM task
+                )
+                SELECT id, number FROM task
+                """,
+                new
+                {
+                    projectId, task.Title, task.Description, task.Status, task.Priority, dueDate = ToDate(task.DueDate), createdBy, now,
+                    completedAt = task.Status == TaskStatuses.Done ? now : (DateTime?)null,
+                    assigneeIds = task.AssigneeIds.ToArray(), labelIds = task.LabelIds.ToArray(),
+                },
+                tx);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            throw LinkRefused(e);
+        }
+
+        var (id, number) = created ?? throw Interfaces.Projects.ProjectErrors.NotFound();
         await TaskEvents.AssignedAsync(connection, tx, new TaskRef(projectId, projectKey, id, number, task.Title), createdBy, task.AssigneeIds, now);
         await tx.CommitAsync();
         return id;
@@ -179,7 +204,7 @@ public sealed partial class TaskStore(NpgsqlDataSource db)
             tx);
         if (changes.AssigneeIds is not null || changes.LabelIds is not null)
         {
-            await ReplaceLinksAsync(connection, tx, projectId, taskId, changes.AssigneeIds, changes.LabelIds, replace: true);
+            await ReplaceLinksAsync(connection, tx, projectId, taskId, changes.AssigneeIds, changes.LabelIds);
         }
 
         await RecordAsync(connection, tx, taskId, actorId, now, changed);
@@ -223,17 +248,14 @@ public sealed partial class TaskStore(NpgsqlDataSource db)
         ORDER BY b.number
         """;
 
-    /// <summary>Sets assignees and labels; the foreign keys refuse non-members and other projects' labels.</summary>
-    private static async Task ReplaceLinksAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long projectId, long taskId, IReadOnlyList<long>? assignees, IReadOnlyList<long>? labels, bool replace = false)
+    /// <summary>Replaces the assignees and labels given; the foreign keys refuse non-members and other projects' labels.</summary>
+    private static async Task ReplaceLinksAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long projectId, long taskId, IReadOnlyList<long>? assignees, IReadOnlyList<long>? labels)
     {
         try
         {
             if (assignees is not null)
             {
-                if (replace)
-                {
-                    await connection.ExecuteAsync("DELETE FROM task_assignees WHERE task_id = @taskId", new { taskId }, tx);
-                }
+                await connection.ExecuteAsync("DELETE FROM task_assignees WHERE task_id = @taskId", new { taskId }, tx);
 
                 await connection.ExecuteAsync(
                     "INSERT INTO task_assignees (project_id, task_id, user_id) SELECT @projectId, @taskId, unnest(@ids)",
@@ -243,10 +265,7 @@ public sealed partial class TaskStore(NpgsqlDataSource db)
 
             if (labels is not null)
             {
-                if (replace)
-                {
-                    await connection.ExecuteAsync("DELETE FROM task_labels WHERE task_id = @taskId", new { taskId }, tx);
-                }
+                await connection.ExecuteAsync("DELETE FROM task_labels WHERE task_id = @taskId", new { taskId }, tx);
 
                 await connection.ExecuteAsync(
                     "INSERT INTO task_labels (project_id, task_id, label_id) SELECT @projectId, @taskId, unnest(@ids)",
@@ -256,11 +275,13 @@ public sealed partial class TaskStore(NpgsqlDataSource db)
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
-            throw e.TableName == "task_assignees"
-                ? DomainException.Validation("assignee_ids", "Every assignee must be a member of the project.")
-                : DomainException.Validation("label_ids", "Every label must be one of the project's labels.");
+            throw LinkRefused(e);
         }
     }
+
+    private static DomainException LinkRefused(PostgresException e) => e.TableName == "task_assignees"
+        ? DomainException.Validation("assignee_ids", "Every assignee must be a member of the project.")
+        : DomainException.Validation("label_ids", "Every label must be one of the project's labels.");
 
     private static Task<int> RecordAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long taskId, long actorId, DateTime now, IReadOnlyList<(string Field, string? Old, string? New)> changes) =>
         connection.ExecuteAsync(
