@@ -43,6 +43,8 @@ public static class CollabRequests
             $"{project}/tasks?priority=urgent&sort=-updated",
             $"{project}/tasks?sort=title&page=20",
         ];
+        var commentLists = taskIds.Take(members.Count * 4).Select(id => $"{project}/comments?entity_type=task&entity_id={Text(id)}")
+            .Append($"{project}/comments?entity_type=project&entity_id={Text(team.ProjectId)}").ToList();
         var searchTasks = queries.Select(q => $"/api/v1/search/tasks?q={Uri.EscapeDataString(q)}").ToList();
         var searchComments = queries.Select(q => $"/api/v1/search/comments?q={Uri.EscapeDataString(q)}").ToList();
 
@@ -68,6 +70,7 @@ public static class CollabRequests
         [
             new("projects", "GET /api/v1/projects (list, filters, sorts)", Gets(projectLists), Writes: false),
             new("task-list", "GET /projects/{id}/tasks (filters, sorts, pages)", Gets(taskLists), Writes: false),
+            new("comment-list", "GET /projects/{id}/comments (a task's, the project's)", [.. commentLists.Select((path, i) => new CollabRequest("GET", path, Token(i), null))], Writes: false),
             new("search-tasks", "GET /api/v1/search/tasks", Gets(searchTasks), Writes: false),
             new("search-comments", "GET /api/v1/search/comments", Gets(searchComments), Writes: false),
             new("task-create", "POST /projects/{id}/tasks", creates, Writes: true),

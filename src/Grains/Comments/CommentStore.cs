@@ -53,12 +53,13 @@ public sealed class CommentStore(NpgsqlDataSource db)
 
     public async Task<(List<CommentRow> Items, long Total)> ListAsync(long projectId, long? taskId, long viewerId, int offset, int limit)
     {
+        // Equality, not IS NOT DISTINCT FROM: each form has its index (comments_by_task, comments_by_project).
+        var where = $"comments c WHERE c.project_id = @projectId AND {(taskId is null ? "c.task_id IS NULL" : "c.task_id = @taskId")}";
         await using var connection = await db.OpenConnectionAsync();
         await using var read = await connection.QueryMultipleAsync(
             $"""
-            SELECT count(*) FROM comments c WHERE c.project_id = @projectId AND c.task_id IS NOT DISTINCT FROM @taskId;
-            SELECT {Columns} FROM comments c WHERE c.project_id = @projectId AND c.task_id IS NOT DISTINCT FROM @taskId
-            ORDER BY c.id LIMIT @limit OFFSET @offset;
+            {ListCounts.Capped(where)};
+            SELECT {Columns} FROM {where} ORDER BY c.id LIMIT @limit OFFSET @offset;
             """,
             new { projectId, taskId, viewerId, offset, limit });
         var total = await read.ReadSingleAsync<long>();
@@ -176,14 +177,11 @@ public sealed class CommentStore(NpgsqlDataSource db)
     {
         var where = $"c.project_id = ANY(@projectIds){(entityType is null ? "" : " AND c.entity_type = @entityType")} AND c.search @@ {FullTextSearch.Query}";
         await using var connection = await db.OpenConnectionAsync();
-        await using var read = await connection.QueryMultipleAsync(
-            FullTextSearch.WindowedPage("comments", "c", where, $"""
-                c.id, c.project_id, left(c.body, 80) AS title, c.entity_type, coalesce(c.task_id, c.project_id) AS entity_id,
-                {FullTextSearch.Snippet("c.body")} AS snippet, ts_rank_cd(c.search, {FullTextSearch.Query}) AS rank
-                """),
-            new { projectIds, text, entityType, offset, limit });
-        var total = await read.ReadSingleAsync<long>();
-        return ((await read.ReadAsync<SearchHitRow>()).AsList(), total);
+        return await FullTextSearch.WindowedPageAsync(
+            connection, "comments", "c", where, $"ts_rank_cd(c.search, {FullTextSearch.Query})",
+            $"c.id, c.project_id, left(c.body, 80) AS title, c.entity_type, coalesce(c.task_id, c.project_id) AS entity_id, {FullTextSearch.Snippet("c.body")} AS snippet",
+            new { projectIds, text, entityType, offset, limit },
+            offset);
     }
 
     private static string Excerpt(string body) => body.Length <= 140 ? body : string.Concat(body.AsSpan(0, 139), "…");

@@ -54,13 +54,14 @@ public sealed class NotificationStore(NpgsqlDataSource db)
 
     public async Task<(List<Notification> Items, long Total)> ListAsync(long userId, bool unreadOnly, int offset, int limit)
     {
+        // The unread filter spelled out when given, so that the partial index of unread notifications serves it.
+        var where = $"notifications WHERE user_id = @userId{(unreadOnly ? " AND read_at IS NULL" : "")}";
         await using var connection = await db.OpenConnectionAsync();
         await using var read = await connection.QueryMultipleAsync(
-            """
-            SELECT count(*) FROM notifications WHERE user_id = @userId AND (NOT @unreadOnly OR read_at IS NULL);
+            $"""
+            {ListCounts.Capped(where)};
             SELECT id, type, actor_id, project_id, task_id, comment_id, payload::text AS payload, created_at, read_at
-            FROM notifications WHERE user_id = @userId AND (NOT @unreadOnly OR read_at IS NULL)
-            ORDER BY id DESC LIMIT @limit OFFSET @offset;
+            FROM {where} ORDER BY id DESC LIMIT @limit OFFSET @offset;
             """,
             new { userId, unreadOnly, offset, limit });
         var total = await read.ReadSingleAsync<long>();

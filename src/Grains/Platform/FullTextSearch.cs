@@ -1,3 +1,6 @@
+using Dapper;
+using Npgsql;
+
 namespace HiveSync.Grains.Platform;
 
 /// <summary>The SQL pieces every full-text search shares: the same parsing, ranking and snippets for every kind.</summary>
@@ -23,16 +26,33 @@ public static class FullTextSearch
     public const int Window = 1000;
 
     /// <summary>
-    /// The two statements of a windowed search of <paramref name="table"/> (alias <paramref name="alias"/>, with an
-    /// <c>id</c>): how many of the newest <see cref="Window"/> matches there are, then the page of them best first.
-    /// <paramref name="columns"/> must name the rank <c>rank</c>.
+    /// A page of a windowed search of <paramref name="table"/> (alias <paramref name="alias"/>, with an <c>id</c>):
+    /// the newest <see cref="Window"/> matches of <paramref name="where"/> are found once, ranked by
+    /// <paramref name="rank"/> and counted in the same pass; only the page's rows then get
+    /// <paramref name="columns"/> (snippets are the costly part). <paramref name="parameters"/> must carry
+    /// <c>@limit</c> and <c>@offset</c>.
     /// </summary>
-    public static string WindowedPage(string table, string alias, string where, string columns) => $"""
-        SELECT count(*) FROM (SELECT 1 FROM {table} {alias} WHERE {where} LIMIT {Window}) hits;
-        SELECT {columns} FROM {table} {alias}
-        WHERE {alias}.id IN (SELECT {alias}.id FROM {table} {alias} WHERE {where} ORDER BY {alias}.id DESC LIMIT {Window})
-        ORDER BY rank DESC, {alias}.id DESC LIMIT @limit OFFSET @offset;
-        """;
+    public static async Task<(List<SearchHitRow> Items, long Total)> WindowedPageAsync(
+        NpgsqlConnection connection, string table, string alias, string where, string rank, string columns, object parameters, int offset)
+    {
+        var window = $"SELECT {alias}.id FROM {table} {alias} WHERE {where} ORDER BY {alias}.id DESC LIMIT {Window}";
+        var rows = (await connection.QueryAsync<SearchHitRow>(
+            $"""
+            WITH ranked AS (
+                SELECT {alias}.id, {rank} AS rank, count(*) OVER () AS total
+                FROM {table} {alias} WHERE {alias}.id IN ({window})
+                ORDER BY rank DESC, {alias}.id DESC LIMIT @limit OFFSET @offset
+            )
+            SELECT {columns}, ranked.rank, ranked.total FROM ranked JOIN {table} {alias} ON {alias}.id = ranked.id
+            ORDER BY ranked.rank DESC, {alias}.id DESC
+            """,
+            parameters)).AsList();
+        // A page past the end has no row to carry the count: only then is it counted on its own.
+        var total = rows.Count > 0 ? rows[0].Total
+            : offset == 0 ? 0
+            : await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM ({window}) hits", parameters);
+        return (rows, total);
+    }
 
     /// <summary>A snippet of <paramref name="column"/>: its text HTML-escaped, the matches in &lt;mark&gt;.</summary>
     public static string Snippet(string column) =>
@@ -53,6 +73,9 @@ public sealed class SearchHitRow
     public double Rank { get; set; }
 
     public string? Key { get; set; }
+
+    /// <summary>How many matches the search's window holds (the same on every row of a page).</summary>
+    public long Total { get; set; }
 
     public long? Number { get; set; }
 

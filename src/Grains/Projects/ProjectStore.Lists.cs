@@ -23,18 +23,18 @@ public sealed partial class ProjectStore
     /// </summary>
     public async Task<(List<ProjectListRow> Items, long Total)> ListAsync(long userId, ProjectListQuery query)
     {
-        var where = """
-            m.user_id = @userId
-            AND (@Role::text IS NULL OR m.role = @Role)
-            AND (@FavoritesOnly = false OR f.user_id IS NOT NULL)
-            AND (@Tag::text IS NULL OR EXISTS (SELECT 1 FROM project_tags t WHERE t.project_id = p.id AND lower(t.name) = lower(@Tag)))
-            AND (@Text::text IS NULL OR p.search @@ websearch_to_tsquery('english', @Text))
-            """ + query.Archived switch
-        {
-            ArchivedFilter.Active => " AND p.archived_at IS NULL",
-            ArchivedFilter.ArchivedOnly => " AND p.archived_at IS NOT NULL",
-            _ => "",
-        };
+        // Only the filters given, as in the task list: each combination gets a plan of its own.
+        var where = "m.user_id = @userId"
+            + (query.Role is null ? "" : " AND m.role = @Role")
+            + (query.FavoritesOnly ? " AND f.user_id IS NOT NULL" : "")
+            + (query.Tag is null ? "" : " AND EXISTS (SELECT 1 FROM project_tags t WHERE t.project_id = p.id AND lower(t.name) = lower(@Tag))")
+            + (query.Text is null ? "" : " AND p.search @@ websearch_to_tsquery('english', @Text)")
+            + query.Archived switch
+            {
+                ArchivedFilter.Active => " AND p.archived_at IS NULL",
+                ArchivedFilter.ArchivedOnly => " AND p.archived_at IS NOT NULL",
+                _ => "",
+            };
         var direction = query.Descending ? "DESC" : "ASC";
         var order = query.Sort switch
         {

@@ -6,7 +6,7 @@ namespace HiveSync.Grains.Tasks;
 public sealed partial class TaskStore
 {
     /// <summary>
-    /// One page of a project's tasks matching the filters, and how many match. The condition holds only the filters
+    /// One page of a project's tasks matching the filters, and how many match (up to <see cref="Platform.ListCounts.Cap"/>). The condition holds only the filters
     /// given, so each combination gets a plan of its own: every filter and sort has an index (the labels and the
     /// assignee through their link tables' indexes), which a catch-all "parameter is null or ..." condition would hide.
     /// </summary>
@@ -20,12 +20,13 @@ public sealed partial class TaskStore
 
         if (query.Assignee is not null)
         {
-            where.Add("t.id IN (SELECT a.task_id FROM task_assignees a WHERE a.project_id = @projectId AND a.user_id = @assignee)");
+            where.Add("EXISTS (SELECT 1 FROM task_assignees a WHERE a.task_id = t.id AND a.user_id = @assignee)");
         }
 
-        if (query.Labels.Count > 0)
+        // One semi-join a label (tasks carrying all of them): the planner estimates each from the label's own statistics.
+        for (var i = 1; i <= query.Labels.Count; i++)
         {
-            where.Add("t.id IN (SELECT l.task_id FROM task_labels l WHERE l.label_id = ANY(@labels) GROUP BY l.task_id HAVING count(*) = cardinality(@labels))");
+            where.Add($"EXISTS (SELECT 1 FROM task_labels l WHERE l.task_id = t.id AND l.label_id = (@labels)[{i}])");
         }
 
         if (query.Priority is not null)
@@ -76,7 +77,7 @@ public sealed partial class TaskStore
         await using var connection = await db.OpenConnectionAsync();
         await using var read = await connection.QueryMultipleAsync(
             $"""
-            SELECT count(*) FROM tasks t WHERE {condition};
+            {Platform.ListCounts.Capped($"tasks t WHERE {condition}")};
             SELECT {TaskColumns} FROM tasks t WHERE {condition} ORDER BY {order} LIMIT @limit OFFSET @offset;
             """,
             parameters);
@@ -92,13 +93,10 @@ public sealed partial class TaskStore
     {
         var where = $"t.project_id = ANY(@projectIds){(statuses.Length == 0 ? "" : " AND t.status = ANY(@statuses)")} AND t.search @@ {Platform.FullTextSearch.Query}";
         await using var connection = await db.OpenConnectionAsync();
-        await using var read = await connection.QueryMultipleAsync(
-            Platform.FullTextSearch.WindowedPage("tasks", "t", where, $"""
-                t.id, t.project_id, t.title, t.number, t.status, {Platform.FullTextSearch.Snippet("t.title || ' — ' || t.description")} AS snippet,
-                ts_rank_cd(t.search, {Platform.FullTextSearch.Query}) AS rank
-                """),
-            new { projectIds, text, statuses, offset, limit });
-        var total = await read.ReadSingleAsync<long>();
-        return ((await read.ReadAsync<Platform.SearchHitRow>()).AsList(), total);
+        return await Platform.FullTextSearch.WindowedPageAsync(
+            connection, "tasks", "t", where, $"ts_rank_cd(t.search, {Platform.FullTextSearch.Query})",
+            $"t.id, t.project_id, t.title, t.number, t.status, {Platform.FullTextSearch.Snippet("t.title || ' — ' || t.description")} AS snippet",
+            new { projectIds, text, statuses, offset, limit },
+            offset);
     }
 }

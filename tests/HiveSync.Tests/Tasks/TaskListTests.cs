@@ -1,3 +1,4 @@
+using Dapper;
 using System.Text.Json.Nodes;
 using HiveSync.Tests.Platform;
 using HiveSync.Tests.Projects;
@@ -325,5 +326,33 @@ public sealed class TaskListTests(ProjectsSilo silo) : IClassFixture<ProjectsSil
         using var response = await silo.ListTasksResponseAsync(owner.AccessToken, projectId, "q=" + new string('w', 201));
 
         await response.AssertValidationErrorAsync("q");
+    }
+
+    [Fact]
+    public async Task Total_counts_up_to_ten_thousand_and_pages_beyond_still_answer()
+    {
+        var (owner, projectId) = await silo.OwnProjectAsync();
+        const int Tasks = 10_005;
+        // Straight to the table, numbered as the API numbers them: ten thousand creates would take minutes.
+        await using (var db = await silo.OpenDatabaseAsync())
+        {
+            await db.ExecuteAsync(
+                """
+                INSERT INTO tasks (project_id, number, title, status, priority, created_by, created_at, updated_at)
+                SELECT @projectId, n, 'bulk ' || n, 'todo', 'medium', @ownerId, now(), now() FROM generate_series(1, @tasks) n;
+                UPDATE projects SET next_task_number = @tasks + 1 WHERE id = @projectId;
+                """,
+                new { projectId, ownerId = owner.UserId, tasks = Tasks });
+        }
+
+        var first = await silo.ListTasksAsync(owner.AccessToken, projectId, "page_size=100");
+        var last = await silo.ListTasksAsync(owner.AccessToken, projectId, "page_size=100&page=101");
+        var filtered = await silo.ListTasksAsync(owner.AccessToken, projectId, "q=bulk&page_size=100&page=101");
+
+        Assert.Equal(10_000, first["total"]!.GetValue<int>());
+        Assert.Equal("bulk 10005", first.Titles()[0]);
+        Assert.Equal(["bulk 5", "bulk 4", "bulk 3", "bulk 2", "bulk 1"], last.Titles());
+        Assert.Equal(10_000, filtered["total"]!.GetValue<int>());
+        Assert.Equal(5, filtered.Titles().Count);
     }
 }
