@@ -86,13 +86,13 @@ public sealed class MarkdownReport
     {
         foreach (var (size, requests) in _plans)
         {
-            var whole = requests.SelectMany(r => r.Plans.SelectMany(p => p.SeqScans.Select(scan => $"{r.Request}: {scan}"))).Distinct().ToList();
+            var whole = requests.SelectMany(r => r.Plans.SelectMany(p => p.BigScans.Select(scan => $"`{r.Request}`: {scan}"))).Distinct().ToList();
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture, $"## Query plans at {size}");
             md.AppendLine();
             md.AppendLine(whole.Count == 0
-                ? "No statement reads a growing table whole (no sequential scan of tasks, comments, their links, projects or members)."
-                : $"**Whole-table reads:** {string.Join("; ", whole)}.");
+                ? $"No statement reads a table sequentially past {QueryPlans.BigScanRows} rows."
+                : $"**Sequential scans past {QueryPlans.BigScanRows} rows:** {string.Join("; ", whole)}.");
             md.AppendLine();
             md.AppendLine("| Request | Statement | ms | Plan (outer to inner) |");
             md.AppendLine("|---|---|--:|---|");
