@@ -20,7 +20,7 @@ public sealed partial class TaskStore
 
         if (query.Assignee is not null)
         {
-            where.Add("EXISTS (SELECT 1 FROM task_assignees a WHERE a.task_id = t.id AND a.user_id = @assignee)");
+            where.Add("EXISTS (SELECT 1 FROM task_assignees a WHERE a.project_id = @projectId AND a.user_id = @assignee AND a.task_id = t.id)");
         }
 
         // One semi-join a label (tasks carrying all of them): the planner estimates each from the label's own statistics.
