@@ -23,15 +23,19 @@ public static class ProcessCpu
         return stat is null ? 0 : stat.Value.Ticks;
     }
 
-    /// <summary>CPU ticks of a process and all its direct children (PostgreSQL: the postmaster and its backends).</summary>
+    /// <summary>
+    /// CPU ticks of a process and all its children (PostgreSQL: the postmaster and its backends): the live ones, and
+    /// those that ended, which the parent has reaped (its cutime + cstime). Without the latter a backend closed
+    /// during a run would take its time with it.
+    /// </summary>
     public static long TicksWithChildren(int parentPid)
     {
-        long total = Ticks(parentPid);
+        long total = ReadStat(parentPid) is { Ticks: var own, ReapedTicks: var reaped } ? own + reaped : 0;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (int.TryParse(Path.GetFileName(dir), CultureInfo.InvariantCulture, out var pid) && ReadStat(pid) is { ParentPid: var parent, Ticks: var ticks } && parent == parentPid)
+            if (int.TryParse(Path.GetFileName(dir), CultureInfo.InvariantCulture, out var pid) && ReadStat(pid) is { ParentPid: var parent, Ticks: var ticks, ReapedTicks: var reapedByChild } && parent == parentPid)
             {
-                total += ticks;
+                total += ticks + reapedByChild;
             }
         }
 
@@ -40,7 +44,7 @@ public static class ProcessCpu
 
     public static double Microseconds(long ticks) => ticks * 1_000_000.0 / TicksPerSecond;
 
-    private static (int ParentPid, long Ticks)? ReadStat(int pid)
+    private static (int ParentPid, long Ticks, long ReapedTicks)? ReadStat(int pid)
     {
         string text;
         try
@@ -61,6 +65,7 @@ public static class ProcessCpu
         var parent = int.Parse(fields[1], CultureInfo.InvariantCulture); // field 4: ppid
         var user = long.Parse(fields[11], CultureInfo.InvariantCulture); // field 14: utime
         var system = long.Parse(fields[12], CultureInfo.InvariantCulture); // field 15: stime
-        return (parent, user + system);
+        var reaped = long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture); // fields 16-17: cutime, cstime
+        return (parent, user + system, reaped);
     }
 }
