@@ -98,11 +98,10 @@ public sealed class CommentStore(NpgsqlDataSource db)
         }
 
         // A mentioned assignee is told once, of the mention.
-        var payload = new { task_key = target.TaskKey, task_title = target.TaskTitle, excerpt = Excerpt(body) };
-        var notices = mentioned.Select(u => new NewNotification(u, NotificationTypes.Mentioned, authorId, projectId, payload, target.TaskId, id)).ToList();
+        var notices = Mentions(mentioned, authorId, projectId, target, id, body);
         if (target is { TaskId: { } taskId, Assignees: { } assignees })
         {
-            notices.AddRange(assignees.Except(mentioned).Select(u => new NewNotification(u, NotificationTypes.CommentOnAssignedTask, authorId, projectId, payload, taskId, id)));
+            notices.AddRange(assignees.Except(mentioned).Select(u => new NewNotification(u, NotificationTypes.CommentOnAssignedTask, authorId, projectId, Payload(target, body), taskId, id)));
         }
 
         await NotificationStore.AddAsync(connection, tx, notices, now);
@@ -112,10 +111,11 @@ public sealed class CommentStore(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Replaces the body, keeping the old one as a version, under the comment's row lock. False: gone meanwhile, or no
-    /// longer at <paramref name="expectedVersion"/>.
+    /// Replaces the body, keeping the old one as a version, under the comment's row lock, and tells
+    /// <paramref name="newlyMentioned"/> (on <paramref name="target"/>) in the same transaction. False: gone
+    /// meanwhile, or no longer at <paramref name="expectedVersion"/>.
     /// </summary>
-    public async Task<bool> EditAsync(long projectId, long commentId, string body, long? expectedVersion, DateTime now)
+    public async Task<bool> EditAsync(long projectId, long commentId, long authorId, string body, long? expectedVersion, CommentTarget? target, IReadOnlyList<long> newlyMentioned, DateTime now)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
@@ -138,6 +138,10 @@ public sealed class CommentStore(NpgsqlDataSource db)
                 "UPDATE comments SET body = @body, version = version + 1, edited_at = @now, updated_at = @now WHERE id = @commentId",
                 new { commentId, body, now },
                 tx);
+            if (target is not null)
+            {
+                await NotificationStore.AddAsync(connection, tx, Mentions(newlyMentioned, authorId, projectId, target, commentId, body), now);
+            }
         }
 
         await tx.CommitAsync();
@@ -183,6 +187,11 @@ public sealed class CommentStore(NpgsqlDataSource db)
             new { projectIds, text, entityType, offset, limit },
             offset);
     }
+
+    private static List<NewNotification> Mentions(IReadOnlyList<long> mentioned, long authorId, long projectId, CommentTarget target, long commentId, string body) =>
+        [.. mentioned.Select(u => new NewNotification(u, NotificationTypes.Mentioned, authorId, projectId, Payload(target, body), target.TaskId, commentId))];
+
+    private static object Payload(CommentTarget target, string body) => new { task_key = target.TaskKey, task_title = target.TaskTitle, excerpt = Excerpt(body) };
 
     private static string Excerpt(string body) => body.Length <= 140 ? body : string.Concat(body.AsSpan(0, 139), "…");
 }

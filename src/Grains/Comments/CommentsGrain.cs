@@ -53,7 +53,10 @@ public sealed partial class CommentsGrain(CommentStore store, DomainClock clock)
             throw ErrorCodes.Stale();
         }
 
-        if (!await store.EditAsync(projectId, commentId, text, expectedVersion, clock.UtcNow))
+        // Members the edit names who were not named before are told, as on a new comment (the others already were).
+        var newlyMentioned = (await MentionedMembersAsync(callerId, projectId, text)).Except(await MentionedMembersAsync(callerId, projectId, comment.Body)).ToList();
+        var target = newlyMentioned.Count == 0 ? null : await TargetAsync(callerId, projectId, comment.EntityType, comment.EntityId);
+        if (!await store.EditAsync(projectId, commentId, callerId, text, expectedVersion, target, newlyMentioned, clock.UtcNow))
         {
             throw await GoneOrStaleAsync(projectId, commentId, callerId);
         }

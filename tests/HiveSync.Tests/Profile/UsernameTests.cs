@@ -65,6 +65,42 @@ public sealed class UsernameTests(ProjectsSilo silo) : IClassFixture<ProjectsSil
         Assert.DoesNotContain("comment.on_assigned_task", types); // told once, of the mention
     }
 
+    [Fact]
+    public async Task An_edit_that_adds_a_mention_notifies_only_the_newly_named_member()
+    {
+        var owner = await silo.RegisterAsync();
+        var bob = await silo.RegisterAsync();
+        var carol = await silo.RegisterAsync();
+        var bobName = "bob-" + Guid.NewGuid().ToString("N")[..8];
+        var carolName = "carol-" + Guid.NewGuid().ToString("N")[..8];
+        await PatchAsync(bob.AccessToken, new { username = bobName });
+        await PatchAsync(carol.AccessToken, new { username = carolName });
+        var path = $"/api/v1/projects/{(await silo.CreateProjectAsync(owner.AccessToken)).Id()}";
+        foreach (var name in new[] { bobName, carolName })
+        {
+            var invited = await SendAsync(owner.AccessToken, HttpMethod.Post, $"{path}/team/invite", new { username = name });
+            Assert.Equal(HttpStatusCode.Created, invited.StatusCode);
+        }
+
+        var task = await (await SendAsync(owner.AccessToken, HttpMethod.Post, $"{path}/tasks", new { title = "t" })).ReadJsonAsync();
+        var comment = await (await SendAsync(owner.AccessToken, HttpMethod.Post, $"{path}/comments", new { entity_type = "task", entity_id = task["data"]!.Id(), body = $"Hi @{bobName}" })).ReadJsonAsync();
+
+        var edited = await SendAsync(owner.AccessToken, HttpMethod.Patch, $"{path}/comments/{comment["data"]!.Id()}", new { body = $"Hi @{bobName} and @{carolName}" });
+        Assert.True(edited.StatusCode == HttpStatusCode.OK, await edited.Content.ReadAsStringAsync());
+
+        Assert.Equal(1, await MentionsOfAsync(bob));
+        Assert.True(await MentionsOfAsync(carol) == 1, (await (await SendAsync(carol.AccessToken, HttpMethod.Get, "/api/v1/notifications", null)).ReadJsonAsync()).ToJsonString());
+        var notice = (await (await SendAsync(carol.AccessToken, HttpMethod.Get, "/api/v1/notifications", null)).ReadJsonAsync())["items"]!.AsArray()
+            .Single(n => n!["type"]!.GetValue<string>() == "comment.mentioned")!;
+        Assert.Equal(comment["data"]!.Id(), notice["comment_id"]!.GetValue<long>());
+    }
+
+    private async Task<int> MentionsOfAsync(SignedIn user)
+    {
+        var notifications = await (await SendAsync(user.AccessToken, HttpMethod.Get, "/api/v1/notifications", null)).ReadJsonAsync();
+        return notifications["items"]!.AsArray().Count(n => n!["type"]!.GetValue<string>() == "comment.mentioned");
+    }
+
     private Task<HttpResponseMessage> PatchAsync(string token, object body) => SendAsync(token, HttpMethod.Patch, "/api/v1/profile", body);
 
     private Task<HttpResponseMessage> SendAsync(string token, HttpMethod method, string path, object? body) =>
