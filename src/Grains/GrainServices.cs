@@ -2,6 +2,7 @@ using HiveSync.Grains.Audit;
 using HiveSync.Grains.Auth;
 using HiveSync.Grains.Billing;
 using HiveSync.Grains.Comments;
+using HiveSync.Grains.Email;
 using HiveSync.Grains.Platform;
 using HiveSync.Grains.Limits;
 using HiveSync.Grains.Notifications;
@@ -28,6 +29,7 @@ public static class GrainServices
         services.AddSingleton<AuditLog>();
         services.AddSingleton<IdempotencyStore>();
         services.AddHiveSyncBilling(configuration);
+        services.AddHiveSyncEmail(configuration);
         services.AddHiveSyncNotifications();
         services.AddHiveSyncProjects();
         services.AddHiveSyncTasks();

@@ -26,6 +26,7 @@ public static class AuditActions
     public const string SubscriptionDuplicate = "billing.subscription.duplicate";
     public const string BillingEventFailed = "billing.event.failed";
     public const string BillingEventIgnored = "billing.event.ignored";
+    public const string EmailFailed = "email.failed";
 }
 
 /// <summary>One row of the audit log.</summary>

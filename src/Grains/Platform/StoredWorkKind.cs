@@ -141,6 +141,10 @@ public abstract class StoredWorkKind(StoredWorkTable table, DomainClock clock, I
             using var lease = new CancellationTokenSource(Lease);
             await ApplyAsync(claim, lease.Token);
         }
+        catch (StoredWorkOutcomeUnknownException unknown) when (!ApplyIsIdempotent)
+        {
+            await GiveUpAsync(claim, unknown, "it may have been applied: " + unknown.Message);
+        }
         catch (Exception error)
         {
             await RecordFailureAsync(claim, error, o);
@@ -188,3 +192,10 @@ public abstract class StoredWorkKind(StoredWorkTable table, DomainClock clock, I
 
     private static string Describe(Exception error) => $"{error.GetType().Name}: {error.Message}";
 }
+
+/// <summary>
+/// Thrown by an apply that cannot tell whether its effect happened (the connection broke after the request went out,
+/// before the answer). A kind whose apply is not idempotent gives the item up, as after an interrupted attempt, rather
+/// than risk applying it twice; an idempotent kind retries it like any failure.
+/// </summary>
+public sealed class StoredWorkOutcomeUnknownException(string message, Exception inner) : Exception(message, inner);

@@ -21,6 +21,8 @@ public sealed class StartupValidationTests
     [InlineData("LoginGuard:FailuresPerWindow", "0")]
     [InlineData("LoginGuard:WindowSeconds", "1")]
     [InlineData("Api:MaxRequestBodyBytes", "1")]
+    [InlineData("Email:From", "not an address")]
+    [InlineData("Email:Delivery:MaxAttempts", "0")]
     public async Task An_invalid_setting_stops_start_up_naming_it(string key, string value)
     {
         var error = await InvalidSetting.AssertStartUpFailsAsync(key, value);

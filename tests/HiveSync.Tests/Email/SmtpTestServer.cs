@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using HiveSync.Tests.Platform;
+using MimeKit;
+
+namespace HiveSync.Tests.Email;
+
+/// <summary>
+/// A real SMTP server on loopback: aiosmtpd (Debian's python3-aiosmtpd, installed by .ci/run) with its Maildir handler,
+/// so every message it accepted is a file the test reads back. Stopping it and starting it again on the same port
+/// is a server that fails and then recovers.
+/// </summary>
+public sealed class SmtpTestServer : IAsyncDisposable
+{
+    private const string Python = "/usr/bin/python3";
+    private readonly string _folder = Directory.CreateTempSubdirectory("hivesync-test-smtp-").FullName;
+    private Process? _process;
+
+    public int Port { get; } = TestSilo.FreePort();
+
+    /// <summary>The handler makes the Maildir (tmp, new, cur) only where no folder exists yet.</summary>
+    private string Maildir => Path.Combine(_folder, "maildir");
+
+    public async Task StartAsync()
+    {
+        if (!File.Exists(Python))
+        {
+            throw new InvalidOperationException("No /usr/bin/python3: install python3-aiosmtpd (apt-get install python3-aiosmtpd)");
+        }
+
+        var start = new ProcessStartInfo(Python, ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{Port}", "-c", "aiosmtpd.handlers.Mailbox", Maildir])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        _process = Process.Start(start) ?? throw new InvalidOperationException("aiosmtpd did not start");
+        if (!await Eventually.HoldsAsync(async () => !_process.HasExited && await AcceptsAsync(), TimeSpan.FromSeconds(20)))
+        {
+            var errors = _process.HasExited ? await _process.StandardError.ReadToEndAsync() : "";
+            throw new InvalidOperationException($"aiosmtpd did not listen on {Port} (is python3-aiosmtpd installed?) {errors}");
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Every message the server has accepted so far.</summary>
+    public IReadOnlyList<MimeMessage> Messages()
+    {
+        var delivered = Path.Combine(Maildir, "new");
+        return Directory.Exists(delivered) ? [.. Directory.GetFiles(delivered).Select(f => MimeMessage.Load(f))] : [];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private async Task<bool> AcceptsAsync()
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync("127.0.0.1", Port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
