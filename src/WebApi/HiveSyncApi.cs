@@ -89,6 +89,7 @@ public static class HiveSyncApi
         // Every route group hangs off one /api/v1 group, so what applies to the whole API is declared once here.
         var api = app.MapGroup(ApiBasePath);
         api.MapAuthApi();
+        api.MapEmailVerificationApi();
         api.MapUserApi();
         api.MapProfileApi();
         api.MapBillingApi();

@@ -40,7 +40,7 @@ public sealed class BenchServers(string runDirectory, string runId, string siloD
         await SchemaMigrator.EnsureDatabaseAsync(connectionString, ct);
         await QueryPlans.PrepareAsync(connectionString, DatabaseName, ct);
         ServerLog = Path.Combine(root, "server.log");
-        Settings = new SiloSettings(connectionString, runId);
+        Settings = new SiloSettings(connectionString, runId, Path.Combine(runDirectory, "mail"));
         var pidLine = (await File.ReadAllLinesAsync(Path.Combine(root, "data", "postmaster.pid"), ct))[0];
         PostgresPid = int.Parse(pidLine, CultureInfo.InvariantCulture);
         PostgresVersion = (await File.ReadAllTextAsync(Path.Combine(root, "data", "PG_VERSION"), ct)).Trim();

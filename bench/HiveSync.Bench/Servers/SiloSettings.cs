@@ -21,8 +21,9 @@ public sealed class SiloSettings
 
     private static readonly string[] TierSections = ["Free", "Pro", "Premium"];
 
-    public SiloSettings(string connectionString, string runId)
+    public SiloSettings(string connectionString, string runId, string mailDirectory)
     {
+        MailDirectory = mailDirectory;
         ConnectionString = connectionString;
         ClusterId = $"bench-{runId}";
         SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
@@ -34,6 +35,9 @@ public sealed class SiloSettings
     public static readonly BillingVariants Variants = new(ProMonthly: 910001, ProYearly: 910002, PremiumMonthly: 910003, PremiumYearly: 910004);
 
     public string ConnectionString { get; }
+
+    /// <summary>Where the silos write the registrations' verification emails (no SMTP relay in a bench run).</summary>
+    public string MailDirectory { get; }
 
     public string ClusterId { get; }
 
@@ -55,6 +59,7 @@ public sealed class SiloSettings
             ["LoginGuard__FailuresPerWindow"] = "10000", // the largest allowed; with the shortest window below, never reached
             ["LoginGuard__WindowSeconds"] = "10",
             ["LZ_WEBHOOK_SECRET"] = WebhookSecret,
+            ["Email__PickupDirectory"] = MailDirectory,
             ["Billing__StoreId"] = Text(StoreId),
             ["Billing__Variants__Pro__Monthly"] = Text(Variants.ProMonthly),
             ["Billing__Variants__Pro__Yearly"] = Text(Variants.ProYearly),

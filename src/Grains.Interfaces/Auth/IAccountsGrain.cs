@@ -12,6 +12,12 @@ public interface IAccountsGrain : IGrainWithIntegerKey
 
     Task<IssuedSession> Refresh(string refreshToken, DeviceInfo device);
 
+    /// <summary>Uses an emailed verification link: the account's profile, its address now verified (410 TOKEN_EXPIRED for a link that is unknown, used, expired or for an older address).</summary>
+    Task<UserProfile> VerifyEmail(string token);
+
+    /// <summary>Sends <paramref name="userId"/> a new verification link (the earlier ones stop working); answers when it expires.</summary>
+    Task<DateTimeOffset> ResendVerification(long userId);
+
     /// <summary>The account registered with this email address (any case), or null.</summary>
     Task<long?> FindByEmail(string email);
 

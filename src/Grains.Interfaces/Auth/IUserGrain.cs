@@ -10,6 +10,9 @@ public interface IUserGrain : IGrainWithIntegerKey
 {
     Task<UserAccount> GetAccount();
 
+    /// <summary>Marks the address verified with the link whose token hashes to <paramref name="tokenHash"/>; 410 TOKEN_EXPIRED when it no longer can.</summary>
+    Task<UserProfile> ConfirmEmail(byte[] tokenHash);
+
     /// <summary>Opens a device session right after registration.</summary>
     Task<IssuedSession> StartSession(DeviceInfo device);
 

@@ -100,6 +100,9 @@ public static class RateLimitGroups
     public const string Search = "search";
     public const string BillingWebhook = "billing_webhook";
 
+    /// <summary>Verification emails asked for per account and day, not a route group.</summary>
+    public const string VerificationEmail = "verification_email";
+
     /// <summary>Failed sign-ins per account (<see cref="LoginGuardOptions"/>), not a route group.</summary>
     public const string LoginAccount = "login_account";
 }

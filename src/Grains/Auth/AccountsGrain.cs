@@ -1,5 +1,6 @@
 using System.Globalization;
 using HiveSync.Grains.Audit;
+using HiveSync.Grains.Email;
 using HiveSync.Grains.Interfaces.Auth;
 using HiveSync.Grains.Interfaces.Limits;
 using HiveSync.Grains.Interfaces.Platform;
@@ -17,9 +18,19 @@ namespace HiveSync.Grains.Auth;
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-public sealed class AccountsGrain(UserStore store, AuditLog audit, PasswordHashing passwords, DomainClock clock, IOptions<LoginGuardOptions> guardOptions) : Grain, IAccountsGrain
+public sealed class AccountsGrain(
+    UserStore store,
+    AuditLog audit,
+    PasswordHashing passwords,
+    AccountEmails emails,
+    EmailDelivery delivery,
+    DomainClock clock,
+    IOptions<LoginGuardOptions> guardOptions) : Grain, IAccountsGrain
 {
     public const int DeviceNameMaxLength = 100;
+
+    /// <summary>Verification emails one account may ask for in a day, beyond the one registration sends.</summary>
+    public const int VerificationEmailsPerDay = 5;
 
     public async Task<long?> FindByEmail(string email) =>
         EmailAddress.TryNormalise(email) is { } normalised ? await store.FindUserIdByEmailAsync(normalised) : null;
@@ -37,10 +48,49 @@ public sealed class AccountsGrain(UserStore store, AuditLog audit, PasswordHashi
         var displayName = Profile.ProfileRules.DisplayName(registration.DisplayName);
         ValidateDevice(device);
 
-        var userId = await store.InsertUserAsync(email, passwords.Hash(password), displayName)
+        await delivery.EnsureScheduledAsync();
+        var userId = await store.InsertUserAsync(email, passwords.Hash(password), displayName, emails.Verification(email, clock.UtcNow), clock.UtcNow)
             ?? throw new DomainException(ErrorCodes.Conflict, "An account with this email already exists.", new Dictionary<string, string[]> { ["email"] = ["Already registered."] });
+        await delivery.QueueAsync();
         await audit.WriteAsync(new AuditEntry(AuditActions.Register, userId, device, "user", userId.ToString(CultureInfo.InvariantCulture)));
         return await GrainFactory.GetGrain<IUserGrain>(userId).StartSession(device);
+    }
+
+    public async Task<UserProfile> VerifyEmail(string token)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            throw DomainException.Validation("token", "Required: the token of the emailed link.");
+        }
+
+        var hash = AccountEmails.Hash(token);
+        var owner = token.Length <= AccountEmails.MaxTokenLength ? await store.FindVerificationOwnerAsync(hash) : null;
+        return owner is { } userId
+            ? await GrainFactory.GetGrain<IUserGrain>(userId).ConfirmEmail(hash)
+            : throw AuthErrors.VerificationLinkExpired();
+    }
+
+    public async Task<DateTimeOffset> ResendVerification(long userId)
+    {
+        var profile = await GrainFactory.GetGrain<IUserGrain>(userId).GetProfile();
+        if (profile.EmailVerified)
+        {
+            throw new DomainException(ErrorCodes.Conflict, "This email address is verified already.");
+        }
+
+        // A few a day per account: each one is a message to someone's inbox.
+        var policy = new RateLimitPolicy(RateLimitGroups.VerificationEmail, VerificationEmailsPerDay, 24 * 60 * 60);
+        var allowance = await GrainFactory.GetGrain<IRateLimitGrain>(RateLimitKeys.Bucket(RateLimitGroups.VerificationEmail, userId.ToString(CultureInfo.InvariantCulture))).Acquire(policy);
+        if (!allowance.Allowed)
+        {
+            throw allowance.Refused("Too many verification emails for this account; retry after the number of seconds in Retry-After.");
+        }
+
+        var draft = emails.Verification(profile.Email, clock.UtcNow);
+        await delivery.EnsureScheduledAsync();
+        await store.ReplaceVerificationAsync(userId, profile.Email, draft, clock.UtcNow);
+        await delivery.QueueAsync();
+        return draft.ExpiresAt.AsUtc();
     }
 
     public async Task<IssuedSession> SignIn(string email, string password, DeviceInfo device)

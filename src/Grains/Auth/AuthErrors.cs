@@ -11,4 +11,8 @@ public static class AuthErrors
     public static DomainException RefreshTokenInvalid() => new(ErrorCodes.AuthTokenInvalid, "This refresh token is not valid.");
 
     public static DomainException RefreshTokenExpired() => new(ErrorCodes.AuthTokenExpired, "This refresh token has expired; sign in again.");
+
+    /// <summary>One answer for a verification link that is unknown, used, expired or for an address the account no longer has.</summary>
+    public static DomainException VerificationLinkExpired() =>
+        new(ErrorCodes.TokenExpired, "This verification link has expired or was already used; ask for a new one.");
 }

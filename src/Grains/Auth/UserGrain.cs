@@ -192,6 +192,18 @@ public sealed class UserGrain(
         return Task.FromResult(views);
     }
 
+    public async Task<UserProfile> ConfirmEmail(byte[] tokenHash)
+    {
+        var user = RequireUser();
+        if (!await store.ConfirmEmailAsync(UserId, tokenHash, Now))
+        {
+            throw AuthErrors.VerificationLinkExpired();
+        }
+
+        _user = user.With(u => u.EmailVerified = true, Now);
+        return ToProfile(_user);
+    }
+
     public Task<UserProfile> GetProfile() => Task.FromResult(ToProfile(RequireUser()));
 
     public async Task<string> ReloadAccount()

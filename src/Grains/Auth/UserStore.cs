@@ -101,23 +101,11 @@ public enum RefreshOutcome
 }
 
 /// <summary>SQL for users, device sessions and refresh tokens. Only <see cref="UserGrain"/> writes through it.</summary>
-public sealed class UserStore(NpgsqlDataSource db)
+public sealed partial class UserStore(NpgsqlDataSource db)
 {
     static UserStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
     /// <summary>Inserts a user; null when the email is taken.</summary>
-    public async Task<long?> InsertUserAsync(string email, string passwordHash, string? displayName)
-    {
-        await using var connection = await db.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<long?>(
-            """
-            INSERT INTO users (email, password_hash, display_name) VALUES (@email, @passwordHash, @displayName)
-            ON CONFLICT (email) DO NOTHING
-            RETURNING id
-            """,
-            new { email, passwordHash, displayName });
-    }
-
     public async Task<long?> FindUserIdByEmailAsync(string email)
     {
         await using var connection = await db.OpenConnectionAsync();

@@ -16,6 +16,9 @@ public sealed class EmailOptions
     /// <summary>The sender of every message (<c>Name &lt;address&gt;</c> or an address).</summary>
     public string From { get; set; } = "HiveSync <no-reply@hivesync.localhost>";
 
+    /// <summary>The web frontend's address: links in messages (verification, password reset) open its pages.</summary>
+    public string LinkBaseUrl { get; set; } = "http://localhost:5080";
+
     /// <summary>Where messages go when no SMTP server is configured; by default <c>mail</c> beside the embedded database's folder.</summary>
     public string? PickupDirectory { get; set; }
 
@@ -36,6 +39,11 @@ public sealed class EmailOptions
         if (!MailboxAddress.TryParse(o.From, out var from) || !from.Address.Contains('@', StringComparison.Ordinal))
         {
             yield return "Email:From must be an email address, optionally with a name: HiveSync <no-reply@example.com>.";
+        }
+
+        if (!Uri.TryCreate(o.LinkBaseUrl, UriKind.Absolute, out var links) || links.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(links.Query))
+        {
+            yield return "Email:LinkBaseUrl must be an absolute http(s) URL without a query: the web frontend's address.";
         }
 
         if (o.SmtpConfigured)

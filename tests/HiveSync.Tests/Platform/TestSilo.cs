@@ -70,6 +70,9 @@ public class TestSilo : IAsyncLifetime
     {
         // Hashing cost is not under test here (see PasswordHashingTests); keep the suite fast.
         ["Auth:PasswordHashIterations"] = "1000",
+
+        // Every registration sends a verification email: into one throwaway folder, not a developer's pickup folder.
+        ["Email:PickupDirectory"] = Path.Combine(Path.GetTempPath(), "hivesync-test-mail"),
     };
 
     /// <summary>
