@@ -90,6 +90,7 @@ public static class HiveSyncApi
         var api = app.MapGroup(ApiBasePath);
         api.MapAuthApi();
         api.MapEmailVerificationApi();
+        api.MapPasswordResetApi();
         api.MapUserApi();
         api.MapProfileApi();
         api.MapBillingApi();

@@ -18,6 +18,16 @@ public interface IAccountsGrain : IGrainWithIntegerKey
     /// <summary>Sends <paramref name="userId"/> a new verification link (the earlier ones stop working); answers when it expires.</summary>
     Task<DateTimeOffset> ResendVerification(long userId);
 
+    /// <summary>
+    /// Emails a password-reset link when an account has this address, else nothing. One-way: the caller's answer is
+    /// the same, and as quick, either way.
+    /// </summary>
+    [Orleans.Concurrency.OneWay]
+    Task RequestPasswordReset(string email);
+
+    /// <summary>Sets a new password with an emailed reset link and revokes every session (410 TOKEN_EXPIRED for a link that no longer works).</summary>
+    Task ConfirmPasswordReset(string token, string password);
+
     /// <summary>The account registered with this email address (any case), or null.</summary>
     Task<long?> FindByEmail(string email);
 

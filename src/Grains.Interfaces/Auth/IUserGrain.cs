@@ -13,6 +13,9 @@ public interface IUserGrain : IGrainWithIntegerKey
     /// <summary>Marks the address verified with the link whose token hashes to <paramref name="tokenHash"/>; 410 TOKEN_EXPIRED when it no longer can.</summary>
     Task<UserProfile> ConfirmEmail(byte[] tokenHash);
 
+    /// <summary>Sets <paramref name="password"/> with the reset link whose token hashes to <paramref name="tokenHash"/> and ends every session.</summary>
+    Task ResetPassword(byte[] tokenHash, string password);
+
     /// <summary>Opens a device session right after registration.</summary>
     Task<IssuedSession> StartSession(DeviceInfo device);
 

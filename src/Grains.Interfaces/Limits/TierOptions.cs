@@ -103,6 +103,9 @@ public static class RateLimitGroups
     /// <summary>Verification emails asked for per account and day, not a route group.</summary>
     public const string VerificationEmail = "verification_email";
 
+    /// <summary>Password-reset emails asked for per address and hour, not a route group.</summary>
+    public const string PasswordResetEmail = "password_reset_email";
+
     /// <summary>Failed sign-ins per account (<see cref="LoginGuardOptions"/>), not a route group.</summary>
     public const string LoginAccount = "login_account";
 }

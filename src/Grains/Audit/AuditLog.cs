@@ -27,6 +27,8 @@ public static class AuditActions
     public const string BillingEventFailed = "billing.event.failed";
     public const string BillingEventIgnored = "billing.event.ignored";
     public const string EmailFailed = "email.failed";
+    public const string PasswordResetRequested = "auth.password_reset.requested";
+    public const string PasswordReset = "auth.password_reset";
 }
 
 /// <summary>One row of the audit log.</summary>

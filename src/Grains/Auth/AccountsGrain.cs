@@ -32,6 +32,9 @@ public sealed class AccountsGrain(
     /// <summary>Verification emails one account may ask for in a day, beyond the one registration sends.</summary>
     public const int VerificationEmailsPerDay = 5;
 
+    /// <summary>Password-reset emails per address and hour.</summary>
+    public const int PasswordResetEmailsPerHour = 5;
+
     public async Task<long?> FindByEmail(string email) =>
         EmailAddress.TryNormalise(email) is { } normalised ? await store.FindUserIdByEmailAsync(normalised) : null;
 
@@ -68,6 +71,41 @@ public sealed class AccountsGrain(
         return owner is { } userId
             ? await GrainFactory.GetGrain<IUserGrain>(userId).ConfirmEmail(hash)
             : throw AuthErrors.VerificationLinkExpired();
+    }
+
+    public async Task RequestPasswordReset(string email)
+    {
+        if (EmailAddress.TryNormalise(email) is not { } normalised)
+        {
+            return;
+        }
+
+        // A few an hour per address, guarded alike whether it has an account: a flood of resets fills nobody's inbox.
+        var policy = new RateLimitPolicy(RateLimitGroups.PasswordResetEmail, PasswordResetEmailsPerHour, 60 * 60);
+        var allowance = await GrainFactory.GetGrain<IRateLimitGrain>(RateLimitKeys.Bucket(RateLimitGroups.PasswordResetEmail, AccountKey(normalised))).Acquire(policy);
+        if (!allowance.Allowed || await store.FindUserIdByEmailAsync(normalised) is not { } userId)
+        {
+            return;
+        }
+
+        await delivery.EnsureScheduledAsync();
+        await store.AddPasswordResetAsync(userId, emails.PasswordReset(normalised, clock.UtcNow), clock.UtcNow);
+        await delivery.QueueAsync();
+        await audit.WriteAsync(new AuditEntry(AuditActions.PasswordResetRequested, userId, null, "user", userId.ToString(CultureInfo.InvariantCulture)));
+    }
+
+    public async Task ConfirmPasswordReset(string token, string password)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            throw DomainException.Validation("token", "Required: the token of the emailed link.");
+        }
+
+        var hash = AccountEmails.Hash(token);
+        var owner = token.Length <= AccountEmails.MaxTokenLength ? await store.FindPasswordResetOwnerAsync(hash) : null;
+        await (owner is { } userId
+            ? GrainFactory.GetGrain<IUserGrain>(userId).ResetPassword(hash, password)
+            : throw AuthErrors.ResetLinkExpired());
     }
 
     public async Task<DateTimeOffset> ResendVerification(long userId)

@@ -15,4 +15,7 @@ public static class AuthErrors
     /// <summary>One answer for a verification link that is unknown, used, expired or for an address the account no longer has.</summary>
     public static DomainException VerificationLinkExpired() =>
         new(ErrorCodes.TokenExpired, "This verification link has expired or was already used; ask for a new one.");
+
+    public static DomainException ResetLinkExpired() =>
+        new(ErrorCodes.TokenExpired, "This password-reset link has expired or was already used; ask for a new one.");
 }

@@ -204,6 +204,21 @@ public sealed class UserGrain(
         return ToProfile(_user);
     }
 
+    public async Task ResetPassword(byte[] tokenHash, string password)
+    {
+        var user = RequireUser();
+        var newHash = passwords.Hash(PasswordPolicy.Validate(password, user.Email));
+        if (!await store.ResetPasswordAsync(UserId, tokenHash, newHash, Now))
+        {
+            throw AuthErrors.ResetLinkExpired();
+        }
+
+        // Written: every session is revoked in the database, so none may pass a check here either.
+        _user = user.With(u => u.PasswordHash = newHash, Now);
+        _sessions.Clear();
+        await audit.WriteAsync(new AuditEntry(AuditActions.PasswordReset, user.Id, null, "user", user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     public Task<UserProfile> GetProfile() => Task.FromResult(ToProfile(RequireUser()));
 
     public async Task<string> ReloadAccount()

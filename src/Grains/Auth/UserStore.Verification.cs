@@ -4,8 +4,8 @@ using Npgsql;
 
 namespace HiveSync.Grains.Auth;
 
-/// <summary>A verification link about to be sent: its token's hash, its end, and the message that carries it.</summary>
-public sealed record VerificationDraft(byte[] TokenHash, DateTime ExpiresAt, OutgoingEmail Email);
+/// <summary>A link about to be emailed (verification, password reset): its token's hash, its end, and the message that carries it.</summary>
+public sealed record EmailLinkDraft(byte[] TokenHash, DateTime ExpiresAt, OutgoingEmail Email);
 
 /// <summary>Email verification: the links (<c>email_verifications</c>) and the flag they set on the user's row.</summary>
 public sealed partial class UserStore
@@ -14,7 +14,7 @@ public sealed partial class UserStore
     /// Inserts the account and its first verification link, and stores the message, in one transaction; null when the
     /// email is registered already (then nothing is written, no message either).
     /// </summary>
-    public async Task<long?> InsertUserAsync(string email, string passwordHash, string? displayName, VerificationDraft verification, DateTime now)
+    public async Task<long?> InsertUserAsync(string email, string passwordHash, string? displayName, EmailLinkDraft verification, DateTime now)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
@@ -33,7 +33,7 @@ public sealed partial class UserStore
     }
 
     /// <summary>A new link for <paramref name="userId"/>; the links sent before stop working.</summary>
-    public async Task ReplaceVerificationAsync(long userId, string email, VerificationDraft draft, DateTime now)
+    public async Task ReplaceVerificationAsync(long userId, string email, EmailLinkDraft draft, DateTime now)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
@@ -68,7 +68,7 @@ public sealed partial class UserStore
             new { userId, tokenHash, now }) is not null;
     }
 
-    private static async Task AddVerificationAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long userId, string email, VerificationDraft draft, DateTime now)
+    private static async Task AddVerificationAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long userId, string email, EmailLinkDraft draft, DateTime now)
     {
         await connection.ExecuteAsync(
             """

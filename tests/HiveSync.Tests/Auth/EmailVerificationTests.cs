@@ -1,10 +1,8 @@
 using System.Net;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Dapper;
 using HiveSync.Tests.Email;
 using HiveSync.Tests.Platform;
-using MimeKit;
 
 namespace HiveSync.Tests.Auth;
 
@@ -12,7 +10,7 @@ namespace HiveSync.Tests.Auth;
 /// Registration emails a link; <c>POST /auth/verify-email {token}</c> uses it once and marks the address verified;
 /// <c>/resend</c> sends a new one (the earlier ones stop working), a few a day.
 /// </summary>
-public sealed partial class EmailVerificationTests(PickupSilo silo) : IClassFixture<PickupSilo>
+public sealed class EmailVerificationTests(PickupSilo silo) : IClassFixture<PickupSilo>
 {
     [Fact]
     public async Task Registration_emails_a_link_that_verifies_the_address_once()
@@ -118,26 +116,11 @@ public sealed partial class EmailVerificationTests(PickupSilo silo) : IClassFixt
         return (await profile.AssertOkJsonAsync())["data"]!["email_verified"]!.GetValue<bool>();
     }
 
-    /// <summary>The token of the newest link in the <paramref name="messages"/>-th message to <paramref name="email"/>, once it is in the pickup folder.</summary>
+    /// <summary>The token in the newest of at least <paramref name="messages"/> verification emails to <paramref name="email"/>.</summary>
     private async Task<string> TokenSentToAsync(string email, int messages = 1)
     {
-        List<MimeMessage> sent = [];
-        Assert.True(await Eventually.HoldsAsync(() =>
-        {
-            sent = Directory.Exists(silo.PickupDirectory)
-                ? [.. Directory.GetFiles(silo.PickupDirectory, "*.eml").Select(f => MimeMessage.Load(f)).Where(m => m.To.Mailboxes.Any(a => a.Address == email))]
-                : [];
-            return Task.FromResult(sent.Count >= messages);
-        }), $"no verification email to {email}");
-        // Message-IDs are hivesync-email-{outbox row}@...: the highest row is the newest message.
-        var newest = sent.OrderBy(m => OutboxRow(m.MessageId ?? "")).Last();
+        var newest = (await PickupMail.MessagesToAsync(silo, email, messages))[^1];
         Assert.Equal("Verify your email address for HiveSync", newest.Subject);
-        return Uri.UnescapeDataString(Link().Match(newest.TextBody ?? "").Groups[1].Value);
+        return PickupMail.LinkToken(newest, "verify-email");
     }
-
-    private static long OutboxRow(string messageId) =>
-        long.Parse(messageId["hivesync-email-".Length..messageId.IndexOf('@', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
-
-    [GeneratedRegex(@"/verify-email\?token=(\S+)")]
-    private static partial Regex Link();
 }
