@@ -56,7 +56,14 @@ public sealed class SmtpEmailTransport(IOptionsMonitor<EmailOptions> options) : 
             throw new StoredWorkOutcomeUnknownException($"the SMTP conversation broke off ({error.GetType().Name}) and the server may have accepted the message", error);
         }
 
-        await client.DisconnectAsync(quit: true, CancellationToken.None);
+        try
+        {
+            await client.DisconnectAsync(quit: true, CancellationToken.None);
+        }
+        catch (Exception error) when (error is IOException or System.Net.Sockets.SocketException or ProtocolException or OperationCanceledException)
+        {
+            // Sent already: a failed QUIT must not turn into a retry, which would send it again.
+        }
     }
 }
 
