@@ -16,8 +16,9 @@ public interface IEmailTransport
     string Outcome { get; }
 
     /// <summary>
-    /// Hands the message over. Throws when it was not taken (it is retried), or
-    /// <see cref="StoredWorkOutcomeUnknownException"/> when it may have been (it is given up, never sent twice).
+    /// Hands the message over. Throws when it was not taken (it is retried), <see cref="StoredWorkRefusedException"/>
+    /// when it never will be (given up), or <see cref="StoredWorkOutcomeUnknownException"/> when it may have been
+    /// (given up, never sent twice).
     /// </summary>
     Task SendAsync(MimeMessage message, CancellationToken cancellationToken);
 }
@@ -48,6 +49,12 @@ public sealed class SmtpEmailTransport(IOptionsMonitor<EmailOptions> options) : 
         try
         {
             await client.SendAsync(message, cancellationToken);
+        }
+        catch (SmtpCommandException refused) when ((int)refused.StatusCode >= 500 && refused.ErrorCode is SmtpErrorCode.RecipientNotAccepted or SmtpErrorCode.MessageNotAccepted)
+        {
+            // A permanent refusal of this recipient or message. (One of the sender is more likely the relay's
+            // configuration, fixed by an operator: retried like a temporary refusal.)
+            throw new StoredWorkRefusedException($"the SMTP server refused it: {(int)refused.StatusCode} {refused.Message}", refused);
         }
         catch (Exception error) when (error is not SmtpCommandException and not ServiceNotConnectedException and not ServiceNotAuthenticatedException)
         {

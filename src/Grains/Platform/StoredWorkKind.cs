@@ -145,6 +145,10 @@ public abstract class StoredWorkKind(StoredWorkTable table, DomainClock clock, I
         {
             await GiveUpAsync(claim, unknown, "it may have been applied: " + unknown.Message);
         }
+        catch (StoredWorkRefusedException refused)
+        {
+            await GiveUpAsync(claim, refused, "it was refused for good: " + refused.Message);
+        }
         catch (Exception error)
         {
             await RecordFailureAsync(claim, error, o);
@@ -199,3 +203,9 @@ public abstract class StoredWorkKind(StoredWorkTable table, DomainClock clock, I
 /// than risk applying it twice; an idempotent kind retries it like any failure.
 /// </summary>
 public sealed class StoredWorkOutcomeUnknownException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>
+/// Thrown by an apply whose item the other side refused for good (an SMTP server that rejects the recipient with a
+/// 5xx): retrying cannot succeed, so the item is given up at once and audited.
+/// </summary>
+public sealed class StoredWorkRefusedException(string message, Exception inner) : Exception(message, inner);

@@ -114,6 +114,29 @@ public sealed class EmailDeliveryTests(SmtpSilo silo) : IClassFixture<SmtpSilo>
         }
     }
 
+    [Fact]
+    public async Task A_recipient_the_server_refuses_for_good_is_given_up_at_once_and_audited()
+    {
+        await silo.Smtp.StartAsync(refuseRecipients: true);
+        try
+        {
+            var email = Unique("To nobody", "Refused with 550.");
+            var id = await EmailKit.StoreAsync(silo, email);
+
+            await silo.Services.GetRequiredService<EmailDelivery>().ApplyNowAsync(id);
+
+            var row = await EmailKit.RowAsync(silo, id);
+            Assert.Equal(("failed", 1), (row.Outcome, row.Attempts));
+            Assert.Contains("550", row.LastError, StringComparison.Ordinal);
+            await using var db = await silo.OpenDatabaseAsync();
+            Assert.Equal(1, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'email.failed' AND subject_id = @id", new { id = id.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+        }
+        finally
+        {
+            await silo.Smtp.StopAsync();
+        }
+    }
+
     private static OutgoingEmail Unique(string subject, string body) =>
         new("test", $"someone-{Guid.NewGuid():N}@example.com", $"{subject} {Guid.NewGuid():N}", body);
 }

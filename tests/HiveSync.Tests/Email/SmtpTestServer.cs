@@ -18,21 +18,36 @@ public sealed class SmtpTestServer : IAsyncDisposable
 
     public int Port { get; } = TestSilo.FreePort();
 
+    /// <summary>An aiosmtpd handler (its hook names are aiosmtpd's) that refuses every recipient for good.</summary>
+    private const string RefusingHandler = """
+        class Refusing:
+            async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+                return '550 5.1.1 No such user here'
+        """;
+
     /// <summary>The handler makes the Maildir (tmp, new, cur) only where no folder exists yet.</summary>
     private string Maildir => Path.Combine(_folder, "maildir");
 
-    public async Task StartAsync()
+    /// <summary>Starts the server; with <paramref name="refuseRecipients"/> it answers every RCPT with a permanent 550.</summary>
+    public async Task StartAsync(bool refuseRecipients = false)
     {
         if (!File.Exists(Python))
         {
             throw new InvalidOperationException("No /usr/bin/python3: install python3-aiosmtpd (apt-get install python3-aiosmtpd)");
         }
 
-        var start = new ProcessStartInfo(Python, ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{Port}", "-c", "aiosmtpd.handlers.Mailbox", Maildir])
+        string[] handler = refuseRecipients ? ["-c", "refusing.Refusing"] : ["-c", "aiosmtpd.handlers.Mailbox", Maildir];
+        var start = new ProcessStartInfo(Python, ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{Port}", .. handler])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         };
+        if (refuseRecipients)
+        {
+            await File.WriteAllTextAsync(Path.Combine(_folder, "refusing.py"), RefusingHandler);
+            start.Environment["PYTHONPATH"] = _folder;
+        }
+
         _process = Process.Start(start) ?? throw new InvalidOperationException("aiosmtpd did not start");
         if (!await Eventually.HoldsAsync(async () => !_process.HasExited && await AcceptsAsync(), TimeSpan.FromSeconds(20)))
         {
