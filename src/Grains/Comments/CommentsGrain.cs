@@ -32,7 +32,7 @@ public sealed partial class CommentsGrain(CommentStore store, DomainClock clock)
         await GrainFactory.RequireAsync(callerId, projectId, ProjectRoles.Member, write: true);
         var target = await TargetAsync(callerId, projectId, entityType, entityId);
         var text = Body(body);
-        var mentioned = await MentionedMembersAsync(callerId, projectId, text);
+        var mentioned = await MembersNamedAsync(callerId, projectId, NamesIn(text));
         var id = await store.CreateAsync(projectId, target, callerId, text, mentioned, clock.UtcNow)
             ?? throw new DomainException(ErrorCodes.TaskNotFound, "This project has no such task.");
         return await LoadAsync(projectId, id, callerId);
@@ -54,7 +54,9 @@ public sealed partial class CommentsGrain(CommentStore store, DomainClock clock)
         }
 
         // Members the edit names who were not named before are told, as on a new comment (the others already were).
-        var newlyMentioned = (await MentionedMembersAsync(callerId, projectId, text)).Except(await MentionedMembersAsync(callerId, projectId, comment.Body)).ToList();
+        var newNames = NamesIn(text);
+        newNames.ExceptWith(NamesIn(comment.Body));
+        var newlyMentioned = await MembersNamedAsync(callerId, projectId, newNames);
         var target = newlyMentioned.Count == 0 ? null : await TargetAsync(callerId, projectId, comment.EntityType, comment.EntityId);
         if (!await store.EditAsync(projectId, commentId, callerId, text, expectedVersion, target, newlyMentioned, clock.UtcNow))
         {
@@ -125,11 +127,14 @@ public sealed partial class CommentsGrain(CommentStore store, DomainClock clock)
         }
     }
 
-    /// <summary>The members named as <c>@username</c> in <paramref name="body"/> (names of non-members are plain text).</summary>
-    private async Task<IReadOnlyList<long>> MentionedMembersAsync(long callerId, long projectId, string body)
-    {
+    /// <summary>The names <paramref name="body"/> mentions as <c>@username</c>, any case.</summary>
+    private static HashSet<string> NamesIn(string body) =>
         // "@bob." at the end of a sentence names bob (or a user really called "bob.").
-        var names = Mention().Matches(body).SelectMany(m => new[] { m.Groups[1].Value, m.Groups[1].Value.TrimEnd('.', '-', '_') }).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        Mention().Matches(body).SelectMany(m => new[] { m.Groups[1].Value, m.Groups[1].Value.TrimEnd('.', '-', '_') }).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The members whose usernames are among <paramref name="names"/> (names of non-members are plain text).</summary>
+    private async Task<IReadOnlyList<long>> MembersNamedAsync(long callerId, long projectId, HashSet<string> names)
+    {
         if (names.Count == 0)
         {
             return [];
