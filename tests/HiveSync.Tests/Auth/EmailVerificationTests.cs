@@ -119,8 +119,7 @@ public sealed class EmailVerificationTests(PickupSilo silo) : IClassFixture<Pick
     /// <summary>The token in the newest of at least <paramref name="messages"/> verification emails to <paramref name="email"/>.</summary>
     private async Task<string> TokenSentToAsync(string email, int messages = 1)
     {
-        var newest = (await PickupMail.MessagesToAsync(silo, email, messages))[^1];
-        Assert.Equal("Verify your email address for HiveSync", newest.Subject);
+        var newest = (await PickupMail.MessagesToAsync(silo, email, "Verify your email address for HiveSync", messages))[^1];
         return PickupMail.LinkToken(newest, "verify-email");
     }
 }

@@ -8,15 +8,15 @@ namespace HiveSync.Tests.Email;
 /// <summary>Reads what a <see cref="PickupSilo"/> wrote: the messages to an address, and the token of a link in them.</summary>
 public static partial class PickupMail
 {
-    /// <summary>The messages to <paramref name="email"/>, oldest first, once there are at least <paramref name="count"/>.</summary>
-    public static async Task<List<MimeMessage>> MessagesToAsync(PickupSilo silo, string email, int count = 1)
+    /// <summary>The messages to <paramref name="email"/> with <paramref name="subject"/>, oldest first, once there are at least <paramref name="count"/>.</summary>
+    public static async Task<List<MimeMessage>> MessagesToAsync(PickupSilo silo, string email, string subject, int count = 1)
     {
-        IReadOnlyList<MimeMessage> sent = [];
+        List<MimeMessage> sent = [];
         Assert.True(await Eventually.HoldsAsync(() =>
         {
-            sent = MessagesToNow(silo, email);
+            sent = [.. MessagesToNow(silo, email).Where(m => m.Subject == subject)];
             return Task.FromResult(sent.Count >= count);
-        }), $"fewer than {count} messages to {email}");
+        }), $"fewer than {count} messages '{subject}' to {email}");
         return [.. sent.OrderBy(m => OutboxRow(m.MessageId ?? ""))];
     }
 
