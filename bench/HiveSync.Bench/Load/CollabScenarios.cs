@@ -43,14 +43,7 @@ public sealed partial class ScenarioRunner
 
     private static async Task SendAsync(HttpClient http, ServerProcess silo, CollabRequest request, CancellationToken ct)
     {
-        using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(silo.BaseUrl, request.Path));
-        message.Headers.Authorization = new("Bearer", request.Token);
-        if (request.Body is not null)
-        {
-            message.Content = new StringContent(request.Body, System.Text.Encoding.UTF8, "application/json");
-        }
-
-        using var response = await http.SendAsync(message, ct);
-        await BenchApi.EnsureSuccessAsync(response, $"{request.Method} {request.Path}", ct);
+        var body = request.Body is null ? null : new StringContent(request.Body, System.Text.Encoding.UTF8, "application/json");
+        using var response = await BenchApi.SendAsync(http, silo.BaseUrl, new HttpMethod(request.Method), request.Path, request.Token, body, ct);
     }
 }

@@ -9,11 +9,27 @@ public static class BenchApi
     /// <summary>Sends <paramref name="body"/> as JSON and answers the response's <c>data</c>.</summary>
     public static async Task<JsonNode> PostAsync(HttpClient http, Uri silo, string path, string token, object body, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(silo, path)) { Content = JsonContent.Create(body) };
-        request.Headers.Authorization = new("Bearer", token);
-        using var response = await http.SendAsync(request, ct);
-        await EnsureSuccessAsync(response, $"POST {path}", ct);
+        using var response = await SendAsync(http, silo, HttpMethod.Post, path, token, JsonContent.Create(body), ct);
         return (await response.Content.ReadFromJsonAsync<JsonNode>(ct))!["data"]!;
+    }
+
+    /// <summary>Sends one request with the user's bearer token; the answer is a success or the run stops.</summary>
+    public static async Task<HttpResponseMessage> SendAsync(HttpClient http, Uri silo, HttpMethod method, string path, string token, HttpContent? body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(silo, path)) { Content = body };
+        request.Headers.Authorization = new("Bearer", token);
+        var response = await http.SendAsync(request, ct);
+        try
+        {
+            await EnsureSuccessAsync(response, $"{method} {path}", ct);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+
+        return response;
     }
 
     public static async Task EnsureSuccessAsync(HttpResponseMessage response, string what, CancellationToken ct)
