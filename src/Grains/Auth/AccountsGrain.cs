@@ -75,8 +75,7 @@ public sealed class AccountsGrain(
         }
 
         // A few an hour per address, guarded alike whether it has an account: a flood of resets fills nobody's inbox.
-        var policy = new RateLimitPolicy(RateLimitGroups.PasswordResetEmail, PasswordResetEmailsPerHour, 60 * 60);
-        var allowance = await GrainFactory.GetGrain<IRateLimitGrain>(RateLimitKeys.Bucket(RateLimitGroups.PasswordResetEmail, AccountKey(normalised))).Acquire(policy);
+        var allowance = await AcquireAsync(RateLimitGroups.PasswordResetEmail, PasswordResetEmailsPerHour, 60 * 60, AccountKey(normalised));
         if (!allowance.Allowed || await store.FindUserIdByEmailAsync(normalised) is not { } userId)
         {
             return;
@@ -105,8 +104,7 @@ public sealed class AccountsGrain(
         }
 
         // A few a day per account: each one is a message to someone's inbox.
-        var policy = new RateLimitPolicy(RateLimitGroups.VerificationEmail, VerificationEmailsPerDay, 24 * 60 * 60);
-        var allowance = await GrainFactory.GetGrain<IRateLimitGrain>(RateLimitKeys.Bucket(RateLimitGroups.VerificationEmail, userId.ToString(CultureInfo.InvariantCulture))).Acquire(policy);
+        var allowance = await AcquireAsync(RateLimitGroups.VerificationEmail, VerificationEmailsPerDay, 24 * 60 * 60, userId.ToString(CultureInfo.InvariantCulture));
         if (!allowance.Allowed)
         {
             throw allowance.Refused("Too many verification emails for this account; retry after the number of seconds in Retry-After.");
@@ -160,6 +158,10 @@ public sealed class AccountsGrain(
         await guard.Release(policy);
         return session;
     }
+
+    /// <summary>Takes one from <paramref name="key"/>'s bucket of <paramref name="group"/>: <paramref name="limit"/> per window.</summary>
+    private Task<RateLimitDecision> AcquireAsync(string group, int limit, int windowSeconds, string key) =>
+        GrainFactory.GetGrain<IRateLimitGrain>(RateLimitKeys.Bucket(group, key)).Acquire(new RateLimitPolicy(group, limit, windowSeconds));
 
     /// <summary>The hash an emailed link's token is stored as; 400 when there is none. A token longer than any issued one finds nothing.</summary>
     private static byte[] LinkTokenHash(string token) =>
