@@ -80,7 +80,7 @@ public static class BenchRun
                     if (options.Runs("collab"))
                     {
                         Console.WriteLine("Collaboration: the project's team, labels and the members' own projects, through the API");
-                        var team = await CollabTeamSeeding.CreateAsync(http, silo.BaseUrl, users, ct);
+                        var team = await CollabTeamSeeding.CreateAsync(http, silo.BaseUrl, servers.Settings!.ConnectionString, users, ct);
                         dataText += $"; collaboration: one project of {team.Members.Count} Premium members and {team.LabelIds.Count} labels, grown in the database to each size of `--tasks` "
                             + $"with {CollabBulkLoad.CommentsPerTask} comments a task; each member also owns {team.ProjectsPerMember - 1} projects";
                         await runner.CollabAsync(silo, team, new QueryPlans(servers.Settings!.ConnectionString, servers.ServerLog!), http, ct);

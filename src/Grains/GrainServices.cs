@@ -31,7 +31,7 @@ public static class GrainServices
         services.AddHiveSyncBilling(configuration);
         services.AddHiveSyncEmail(configuration);
         services.AddHiveSyncNotifications();
-        services.AddHiveSyncProjects();
+        services.AddHiveSyncProjects(configuration);
         services.AddHiveSyncTasks();
         services.AddHiveSyncComments();
         return services;

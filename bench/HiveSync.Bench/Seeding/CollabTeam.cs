@@ -1,4 +1,5 @@
 using System.Globalization;
+using Npgsql;
 
 namespace HiveSync.Bench.Seeding;
 
@@ -16,7 +17,7 @@ public static class CollabTeamSeeding
     private const int OwnProjectsPerMember = 9;
     private static readonly string[] LabelNames = ["backend", "frontend", "bug", "feature", "docs", "infra", "security", "performance"];
 
-    public static async Task<CollabTeam> CreateAsync(HttpClient http, Uri silo, IReadOnlyList<BenchUser> users, CancellationToken ct)
+    public static async Task<CollabTeam> CreateAsync(HttpClient http, Uri silo, string connectionString, IReadOnlyList<BenchUser> users, CancellationToken ct)
     {
         var members = users.Where(u => u.Tier == "premium").Take(MaxMembers).ToList();
         if (members.Count < 2)
@@ -30,6 +31,8 @@ public static class CollabTeamSeeding
         var projectId = project["id"]!.GetValue<long>();
         foreach (var member in members.Skip(1))
         {
+            // An address joins a team by email only once its owner has verified it.
+            await BenchApi.PostAsync(http, silo, "/api/v1/auth/verify-email", member.AccessToken, new { token = await VerificationTokenAsync(connectionString, member.Email, ct) }, ct);
             await BenchApi.PostAsync(http, silo, $"/api/v1/projects/{projectId}/team/invite", owner.AccessToken, new { email = member.Email }, ct);
         }
 
@@ -52,5 +55,18 @@ public static class CollabTeamSeeding
         }
 
         return new CollabTeam(projectId, members, labels, OwnProjectsPerMember + 1);
+    }
+
+    /// <summary>The token of the address's newest verification link, from its outbox row (the bench reads no mail folder).</summary>
+    private static async Task<string> VerificationTokenAsync(string connectionString, string email, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT text_body FROM email_outbox WHERE kind = 'verify_email' AND to_address = @email ORDER BY id DESC LIMIT 1", connection);
+        command.Parameters.AddWithValue("email", email.ToLowerInvariant());
+        var body = (string?)await command.ExecuteScalarAsync(ct) ?? throw new InvalidOperationException($"no verification email to {email}");
+        var start = body.IndexOf("?token=", StringComparison.Ordinal) + "?token=".Length;
+        var end = body.IndexOfAny([' ', '\n', '\r'], start);
+        return Uri.UnescapeDataString(end < 0 ? body[start..] : body[start..end]);
     }
 }

@@ -106,6 +106,9 @@ public static class RateLimitGroups
     /// <summary>Password-reset emails asked for per address and hour, not a route group.</summary>
     public const string PasswordResetEmail = "password_reset_email";
 
+    /// <summary>Resends of one project invitation per day (<c>Invitations:ResendsPerDay</c>), not a route group.</summary>
+    public const string InvitationEmail = "invitation_email";
+
     /// <summary>Failed sign-ins per account (<see cref="LoginGuardOptions"/>), not a route group.</summary>
     public const string LoginAccount = "login_account";
 }

@@ -31,6 +31,7 @@ public static class ErrorCodes
     public static readonly ApiErrorCode ProjectNotFound = new("PROJECT_NOT_FOUND", 404);
     public static readonly ApiErrorCode TaskNotFound = new("TASK_NOT_FOUND", 404);
     public static readonly ApiErrorCode MemberNotFound = new("MEMBER_NOT_FOUND", 404);
+    public static readonly ApiErrorCode InvitationNotFound = new("INVITATION_NOT_FOUND", 404);
     public static readonly ApiErrorCode TagNotFound = new("TAG_NOT_FOUND", 404);
     public static readonly ApiErrorCode LabelNotFound = new("LABEL_NOT_FOUND", 404);
     public static readonly ApiErrorCode AttachmentNotFound = new("ATTACHMENT_NOT_FOUND", 404);

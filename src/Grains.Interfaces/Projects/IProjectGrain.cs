@@ -35,10 +35,25 @@ public interface IProjectGrain : IGrainWithIntegerKey
     Task<IReadOnlyList<ProjectMember>> ListMembers(long callerId);
 
     /// <summary>
-    /// Adds the account with this email or (when <paramref name="email"/> is null) this username; the creator's tier
-    /// bounds the team's size (the owner counts).
+    /// Adds the account with this username, or with this email once its owner has verified it; an address with no
+    /// verified account gets an invitation instead, which becomes membership when the address is verified. The
+    /// creator's tier bounds the team's size: members (the owner counts) and the invitations that hold a seat.
     /// </summary>
-    Task<ProjectMember> Invite(long callerId, string? email, string role, string? username = null);
+    Task<InviteOutcome> Invite(long callerId, string? email, string role, string? username = null);
+
+    /// <summary>Open invitations and those given up (admins).</summary>
+    Task<IReadOnlyList<ProjectInvitation>> ListInvitations(long callerId);
+
+    /// <summary>Emails an invitation nobody has taken up again, with a new expiry (admins; a few a day).</summary>
+    Task<ProjectInvitation> ResendInvitation(long callerId, long invitationId);
+
+    Task RevokeInvitation(long callerId, long invitationId);
+
+    /// <summary>
+    /// The stored-work step of an invitation taken up by a verified address (attempt <paramref name="attempt"/> of it):
+    /// adds the member and marks the invitation done in one transaction. Repeating it changes nothing.
+    /// </summary>
+    Task AcceptInvitation(long invitationId, int attempt);
 
     Task<ProjectMember> ChangeRole(long callerId, long userId, string role);
 

@@ -66,6 +66,42 @@ public sealed record ProjectMember(
     DateTimeOffset JoinedAt,
     string? Username = null);
 
+/// <summary>
+/// An invitation of an address with no verified account: it becomes membership once the address's owner verifies it.
+/// <see cref="Status"/> is one of <see cref="InvitationStatuses"/>.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ProjectInvitation(
+    long Id,
+    string Email,
+    string Role,
+    string Status,
+    long InvitedBy,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset SentAt,
+    DateTimeOffset ExpiresAt);
+
+public static class InvitationStatuses
+{
+    /// <summary>Emailed; waiting for the address to be verified.</summary>
+    public const string Pending = "pending";
+
+    /// <summary>Not verified in time: a resend opens it again.</summary>
+    public const string Expired = "expired";
+
+    /// <summary>The address was verified; the membership is being added (it waits while the team is full).</summary>
+    public const string Accepting = "accepting";
+
+    /// <summary>Verified, but the membership could not be added for days (the team stayed full): invite again.</summary>
+    public const string Failed = "failed";
+
+    public static IReadOnlyList<string> All { get; } = [Pending, Expired, Accepting, Failed];
+}
+
+/// <summary>What an invitation did: added an account (<see cref="Member"/>) or invited an address (<see cref="Invitation"/>).</summary>
+[GenerateSerializer, Immutable]
+public sealed record InviteOutcome(ProjectMember? Member, ProjectInvitation? Invitation);
+
 /// <summary>Which of the caller's projects a list shows, and in what order (validated by <c>ProjectRules</c>).</summary>
 [GenerateSerializer, Immutable]
 public sealed record ProjectListQuery(

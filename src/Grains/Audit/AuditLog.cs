@@ -29,6 +29,7 @@ public static class AuditActions
     public const string EmailFailed = "email.failed";
     public const string PasswordResetRequested = "auth.password_reset.requested";
     public const string PasswordReset = "auth.password_reset";
+    public const string InvitationFailed = "project.invitation.failed";
 }
 
 /// <summary>One row of the audit log.</summary>

@@ -23,6 +23,7 @@ public sealed class UserGrain(
     IOptionsMonitor<AuthOptions> options,
     IOptions<TierOptions> tiers,
     DomainClock clock,
+    IEnumerable<IEmailVerifiedStep> verifiedSteps,
     ILogger<UserGrain> logger) : Grain, IUserGrain
 {
     // Writing last_seen_at on every request would turn reads into writes; once a minute is precise enough.
@@ -195,12 +196,32 @@ public sealed class UserGrain(
     public async Task<UserProfile> ConfirmEmail(byte[] tokenHash)
     {
         var user = RequireUser();
-        if (!await store.ConfirmEmailAsync(UserId, tokenHash, Now))
+        var now = Now;
+        if (!await store.ConfirmEmailAsync(UserId, tokenHash, now, async (c, tx) =>
+            {
+                foreach (var step in verifiedSteps)
+                {
+                    await step.InTransactionAsync(c, tx, UserId, user.Email, now);
+                }
+            }))
         {
             throw AuthErrors.VerificationLinkExpired();
         }
 
-        _user = user.With(u => u.EmailVerified = true, Now);
+        _user = user.With(u => u.EmailVerified = true, now);
+        foreach (var step in verifiedSteps)
+        {
+            try
+            {
+                await step.AfterCommitAsync();
+            }
+            catch (Exception error)
+            {
+                // Committed and stored: its own retry comes back to it. The verification stands.
+                logger.LogWarning(error, "A step after verifying user {UserId}'s address could not start; its retry will", UserId);
+            }
+        }
+
         return ToProfile(_user);
     }
 

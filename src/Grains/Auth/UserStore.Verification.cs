@@ -50,12 +50,14 @@ public sealed partial class UserStore
 
     /// <summary>
     /// Uses the link and marks the address verified, in one statement: only an unused, unexpired link of this user,
-    /// sent to the address the account still has. False otherwise, and nothing changes.
+    /// sent to the address the account still has. <paramref name="alsoInTransaction"/> runs with it (what other domains
+    /// do when an address is verified). False otherwise, and nothing changes.
     /// </summary>
-    public async Task<bool> ConfirmEmailAsync(long userId, byte[] tokenHash, DateTime now)
+    public async Task<bool> ConfirmEmailAsync(long userId, byte[] tokenHash, DateTime now, Func<NpgsqlConnection, NpgsqlTransaction, Task> alsoInTransaction)
     {
         await using var connection = await db.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<long?>(
+        await using var tx = await connection.BeginTransactionAsync();
+        var verified = await connection.ExecuteScalarAsync<long?>(
             """
             WITH used AS (
                 UPDATE email_verifications v SET used_at = @now
@@ -65,7 +67,16 @@ public sealed partial class UserStore
             )
             UPDATE users SET email_verified = true, updated_at = @now WHERE id IN (SELECT user_id FROM used) RETURNING id
             """,
-            new { userId, tokenHash, now }) is not null;
+            new { userId, tokenHash, now },
+            tx) is not null;
+        if (!verified)
+        {
+            return false;
+        }
+
+        await alsoInTransaction(connection, tx);
+        await tx.CommitAsync();
+        return true;
     }
 
     private static async Task AddVerificationAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long userId, string email, EmailLinkDraft draft, DateTime now)

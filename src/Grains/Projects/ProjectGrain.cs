@@ -3,9 +3,11 @@ using HiveSync.Grains.Interfaces.Limits;
 using HiveSync.Grains.Interfaces.Notifications;
 using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.Grains.Interfaces.Projects;
+using HiveSync.Grains.Email;
 using HiveSync.Grains.Notifications;
 using HiveSync.Grains.Platform;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace HiveSync.Grains.Projects;
 
@@ -15,7 +17,14 @@ namespace HiveSync.Grains.Projects;
 /// check is a lookup, and serialises the changes whose rules span rows (the last owner, the team's size).
 /// Every change is written first and only then kept.
 /// </summary>
-public sealed class ProjectGrain(ProjectStore store, IOptions<TierOptions> tiers, DomainClock clock) : Grain, IProjectGrain
+public sealed partial class ProjectGrain(
+    ProjectStore store,
+    IOptions<TierOptions> tiers,
+    DomainClock clock,
+    InvitationAcceptance acceptance,
+    InvitationEmails invitationEmails,
+    EmailDelivery delivery,
+    IOptionsMonitor<InvitationOptions> invitationOptions) : Grain, IProjectGrain
 {
     private readonly Dictionary<long, MemberRow> _members = [];
     private readonly List<TagRow> _tags = [];
@@ -128,32 +137,35 @@ public sealed class ProjectGrain(ProjectStore store, IOptions<TierOptions> tiers
         return [.. ProjectTeamRules.Ordered(_members.Values).Where(m => cards.ContainsKey(m.UserId)).Select(m => ToMember(m, cards[m.UserId]))];
     }
 
-    public async Task<ProjectMember> Invite(long callerId, string? email, string role, string? username = null)
+    public async Task<InviteOutcome> Invite(long callerId, string? email, string role, string? username = null)
     {
         var project = await RequireWritableAsync(callerId, ProjectRoles.Admin);
         var newRole = ProjectRules.Role(role);
         ProjectTeamRules.EnsureMayGrant(_members[callerId].Role, newRole);
-        var userId = await FindInviteeAsync(email, username) ?? throw new DomainException(ErrorCodes.UserNotFound, "No account has this email address or username.");
-        if (_members.ContainsKey(userId))
+        var invitee = await FindInviteeAsync(email, username);
+        if (invitee.UserId is { } known && _members.ContainsKey(known))
         {
             throw new DomainException(ErrorCodes.Conflict, "This user is already a member of the project.");
         }
 
-        var creatorTier = (await GrainFactory.GetGrain<IUserGrain>(project.CreatedBy).GetAccount()).Tier;
-        TierPolicy.Enforce(tiers.Value, creatorTier, TierLimit.MembersPerProject, _members.Count);
+        // An address whose owner has not proven it (no account, or not verified) gets an invitation, never a seat.
+        if (invitee is not { UserId: { } userId, Verified: true })
+        {
+            return new InviteOutcome(null, await InviteAddressAsync(project, callerId, invitee.Email!, newRole));
+        }
 
+        await EnforceTeamSizeAsync(project);
         var now = clock.UtcNow;
         var member = new MemberRow(userId, newRole, now, IsFavorite: false);
         var bumped = project.With(_ => { }, now);
         await store.ChangeAsync(bumped, async (c, tx) =>
         {
-            await ProjectStore.AddMemberAsync(c, tx, ProjectId, member);
-            await NotificationStore.AddAsync(c, tx, [new(userId, NotificationTypes.AddedToProject, callerId, ProjectId, new { project_name = project.Name, project_key = project.Key, role = newRole })], now);
+            await AddMemberAsync(c, tx, project, member, callerId, now);
             return true;
         });
         _project = bumped;
         _members[userId] = member;
-        return await DescribeAsync(member);
+        return new InviteOutcome(await DescribeAsync(member), null);
     }
 
     public async Task<ProjectMember> ChangeRole(long callerId, long userId, string role)
@@ -200,12 +212,49 @@ public sealed class ProjectGrain(ProjectStore store, IOptions<TierOptions> tiers
 
     private IAccountsGrain Accounts => GrainFactory.GetGrain<IAccountsGrain>(0);
 
-    private Task<long?> FindInviteeAsync(string? email, string? username) => (email, username) switch
+    /// <summary>Who an invitation is for: by username, that account; by email, the address and its account if any.</summary>
+    private async Task<Invitee> FindInviteeAsync(string? email, string? username)
     {
-        (not null, null) => Accounts.FindByEmail(Auth.EmailAddress.Normalise(email)),
-        (null, not null) => Accounts.FindByUsername(Profile.ProfileRules.Username(username)!),
-        _ => throw DomainException.Validation("email", "Send exactly one of email and username."),
-    };
+        switch (email, username)
+        {
+            case (not null, null):
+                var address = Auth.EmailAddress.Normalise(email);
+                return await Accounts.FindByEmail(address) is { } id
+                    ? new Invitee(id, address, await IsVerifiedAsync(id))
+                    : new Invitee(null, address, false);
+            case (null, not null):
+                // A username names one account, which the inviter chose: no address is claimed, so nothing waits on one.
+                return await Accounts.FindByUsername(Profile.ProfileRules.Username(username)!) is { } named
+                    ? new Invitee(named, null, true)
+                    : throw new DomainException(ErrorCodes.UserNotFound, "No account has this username.");
+            default:
+                throw DomainException.Validation("email", "Send exactly one of email and username.");
+        }
+    }
+
+    /// <summary>The account whose owner has verified <paramref name="address"/>; null when none has.</summary>
+    private async Task<long?> FindVerifiedOwnerAsync(string address) =>
+        await Accounts.FindByEmail(address) is { } id && await IsVerifiedAsync(id) ? id : null;
+
+    private async Task<bool> IsVerifiedAsync(long userId) => (await GrainFactory.GetGrain<IUserGrain>(userId).GetProfile()).EmailVerified;
+
+    /// <summary>The team, with the invitations that hold a seat, is below the creator's tier's size.</summary>
+    private async Task EnforceTeamSizeAsync(ProjectRow project)
+    {
+        var creatorTier = (await GrainFactory.GetGrain<IUserGrain>(project.CreatedBy).GetAccount()).Tier;
+        var seated = _members.Count + await store.CountSeatedInvitationsAsync(ProjectId, clock.UtcNow);
+        TierPolicy.Enforce(tiers.Value, creatorTier, TierLimit.MembersPerProject, seated);
+    }
+
+    /// <summary>The member's row and their "added to project" notification, in the caller's transaction.</summary>
+    private static async Task AddMemberAsync(NpgsqlConnection connection, NpgsqlTransaction tx, ProjectRow project, MemberRow member, long addedBy, DateTime now)
+    {
+        await ProjectStore.AddMemberAsync(connection, tx, project.Id, member);
+        var added = new NewNotification(member.UserId, NotificationTypes.AddedToProject, addedBy, project.Id, new { project_name = project.Name, project_key = project.Key, role = member.Role });
+        await NotificationStore.AddAsync(connection, tx, [added], now);
+    }
+
+    private sealed record Invitee(long? UserId, string? Email, bool Verified);
 
     private int OwnerCount => _members.Values.Count(m => m.Role == ProjectRoles.Owner);
 

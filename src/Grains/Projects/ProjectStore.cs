@@ -142,10 +142,24 @@ public sealed partial class ProjectStore(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
         var result = await change(connection, tx);
-        await connection.ExecuteAsync("UPDATE projects SET version = @Version, updated_at = @UpdatedAt WHERE id = @Id", bumped, tx);
+        await BumpAsync(connection, tx, bumped);
         await tx.CommitAsync();
         return result;
     }
+
+    /// <summary>A change that leaves the project's version as it is (its invitations), in one transaction.</summary>
+    public async Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> change)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var result = await change(connection, tx);
+        await tx.CommitAsync();
+        return result;
+    }
+
+    /// <summary>Writes the project's new version, in the transaction of the change that bumped it.</summary>
+    public static Task BumpAsync(NpgsqlConnection connection, NpgsqlTransaction tx, ProjectRow bumped) =>
+        connection.ExecuteAsync("UPDATE projects SET version = @Version, updated_at = @UpdatedAt WHERE id = @Id", bumped, tx);
 
     public static Task AddMemberAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long projectId, MemberRow member) =>
         connection.ExecuteAsync(

@@ -38,6 +38,20 @@ public sealed record MemberResponse(long UserId, string Email, string? DisplayNa
     public static MemberResponse From(ProjectMember m) => new(m.UserId, m.Email, m.DisplayName, m.Username, m.Role, m.JoinedAt);
 }
 
+/// <summary>An invitation of an address: it becomes membership when the address's owner verifies it.</summary>
+public sealed record InvitationResponse(
+    long Id,
+    string Email,
+    [property: ClosedSet(typeof(ProjectRoles))] string Role,
+    [property: ClosedSet(typeof(InvitationStatuses))] string Status,
+    long InvitedBy,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset SentAt,
+    DateTimeOffset ExpiresAt)
+{
+    public static InvitationResponse From(ProjectInvitation i) => new(i.Id, i.Email, i.Role, i.Status, i.InvitedBy, i.CreatedAt, i.SentAt, i.ExpiresAt);
+}
+
 public sealed record CreateProjectRequest(string? Name, string? Description = null, string? Key = null);
 
 public sealed record TagRequest(string? Name);

@@ -14,9 +14,10 @@ public static class TeamApi
     {
         var team = project.MapGroup("/team").WithTags("Team");
         team.MapGet("/", List).Describe("listProjectMembers", "A project's members, owners first").ProducesErrors(400);
-        team.MapPost("/invite", Invite).WithIdempotency().Describe("inviteProjectMember", "Add an existing account to the project (admin)").ProducesErrors(400, 403, 409, 413, 415);
+        team.MapPost("/invite", Invite).WithIdempotency().Describe("inviteProjectMember", "Add an account by username or verified email (201), or invite an address (202) (admin)").ProducesErrors(400, 403, 409, 413, 415);
         team.MapPatch("/{user_id:long}", ChangeRole).Describe("changeProjectMemberRole", "Change a member's role (admin; owners: owner)").ProducesErrors(400, 403, 409, 413, 415);
         team.MapDelete("/{user_id:long}", Remove).Describe("removeProjectMember", "Remove a member, or leave the project").ProducesErrors(403, 409);
+        team.MapInvitationsApi();
         return project;
     }
 
@@ -27,10 +28,14 @@ public static class TeamApi
         return TypedResults.Ok(members.Select(MemberResponse.From).ToList().ToPage(page));
     }
 
-    public static async Task<Created<DataEnvelope<MemberResponse>>> Invite(InviteRequest request, [AsParameters] ProjectScope scope)
+    public static async Task<Results<Created<DataEnvelope<MemberResponse>>, Accepted<DataEnvelope<InvitationResponse>>>> Invite(InviteRequest request, [AsParameters] ProjectScope scope)
     {
-        var member = await scope.Project.Invite(scope.CallerId, request.Email, request.Role ?? Grains.Interfaces.Projects.ProjectRoles.Member, request.Username);
-        return TypedResults.Created($"{HiveSyncApi.ApiBasePath}/projects/{scope.ProjectId}/team/{member.UserId}", new DataEnvelope<MemberResponse>(MemberResponse.From(member)));
+        var outcome = await scope.Project.Invite(scope.CallerId, request.Email, request.Role ?? Grains.Interfaces.Projects.ProjectRoles.Member, request.Username);
+        return outcome switch
+        {
+            { Member: { } member } => TypedResults.Created($"{HiveSyncApi.ApiBasePath}/projects/{scope.ProjectId}/team/{member.UserId}", new DataEnvelope<MemberResponse>(MemberResponse.From(member))),
+            _ => TypedResults.Accepted((string?)null, new DataEnvelope<InvitationResponse>(InvitationResponse.From(outcome.Invitation!))),
+        };
     }
 
     public static async Task<Ok<DataEnvelope<MemberResponse>>> ChangeRole([FromRoute(Name = "user_id")] long userId, RoleRequest request, [AsParameters] ProjectScope scope) =>

@@ -22,6 +22,7 @@ public sealed class NotificationTransactionTests(ProjectsSilo silo) : IClassFixt
     {
         var (owner, projectId) = await silo.OwnProjectAsync();
         var invited = await silo.RegisterAsync();
+        await silo.VerifyEmailAsync(invited.Email);
 
         await using (await NotificationsFailAsync())
         {

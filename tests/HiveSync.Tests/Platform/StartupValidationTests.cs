@@ -23,6 +23,9 @@ public sealed class StartupValidationTests
     [InlineData("Api:MaxRequestBodyBytes", "1")]
     [InlineData("Email:From", "not an address")]
     [InlineData("Email:Delivery:MaxAttempts", "0")]
+    [InlineData("Invitations:Lifetime", "00:01:00")]
+    [InlineData("Invitations:ResendsPerDay", "0")]
+    [InlineData("Invitations:Acceptance:RetryPeriod", "00:00:10")]
     public async Task An_invalid_setting_stops_start_up_naming_it(string key, string value)
     {
         var error = await InvalidSetting.AssertStartUpFailsAsync(key, value);

@@ -52,6 +52,7 @@ public sealed class ProjectAccessTests(ProjectsSilo silo) : IClassFixture<Projec
             case "invite a viewer":
             case "invite an owner":
                 var candidate = await silo.RegisterAsync();
+                await silo.VerifyEmailAsync(candidate.Email);
                 var role = action.Split(' ')[^1];
                 return (c => silo.InviteResponseAsync(c.AccessToken, id, candidate.Email, role), HttpStatusCode.Created);
             case "make a member a viewer":

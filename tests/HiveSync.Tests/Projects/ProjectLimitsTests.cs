@@ -141,6 +141,7 @@ public sealed class ProjectLimitsTests(ProjectLimitsSilo silo) : IClassFixture<P
         for (var i = 0; i < 10; i++)
         {
             invitees.Add(await silo.RegisterAsync());
+            await silo.VerifyEmailAsync(invitees[^1].Email);
         }
 
         var responses = await Task.WhenAll(invitees.Select(i => silo.InviteResponseAsync(owner.AccessToken, project.Id(), i.Email)));

@@ -217,9 +217,13 @@ public static class ProjectsTestKit
         return silo.PostAsync(token, InvitePath(projectId), Json(body));
     }
 
-    /// <summary>Invites (asserting 201 and the exact member shape) and returns the member.</summary>
+    /// <summary>
+    /// Verifies the invitee's address (an unverified one would get an invitation instead), then invites it (asserting 201
+    /// and the exact member shape) and returns the member.
+    /// </summary>
     public static async Task<JsonNode> InviteAsync(this TestSilo silo, string token, long projectId, string email, string? role = null)
     {
+        await silo.VerifyEmailAsync(email);
         using var response = await silo.InviteResponseAsync(token, projectId, email, role);
         return AssertMember(await response.AssertOkJsonAsync(HttpStatusCode.Created));
     }

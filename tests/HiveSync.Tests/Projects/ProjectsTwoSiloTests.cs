@@ -26,6 +26,7 @@ public sealed class ProjectsTwoSiloTests
 
         var owner = await first.RegisterAsync();
         var invitees = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Via(i).RegisterAsync()));
+        await Task.WhenAll(invitees.Select((u, i) => Via(i).VerifyEmailAsync(cluster.Database, u.Email)));
         var projectId = (await SendAsync(first, HttpMethod.Post, "/api/v1/projects", owner.AccessToken, new { name = "Race" }, HttpStatusCode.Created))["data"]!["id"]!.GetValue<long>();
         var project = $"/api/v1/projects/{projectId}";
 

@@ -96,14 +96,14 @@ public sealed class TeamTests(ProjectsSilo silo) : IClassFixture<ProjectsSilo>
     }
 
     [Fact]
-    public async Task Inviting_an_address_without_an_account_is_404_USER_NOT_FOUND_and_adds_nothing()
+    public async Task Inviting_a_username_nobody_has_is_404_USER_NOT_FOUND_and_adds_nothing()
     {
         var owner = await silo.RegisterAsync();
         var project = await silo.CreateProjectAsync(owner.AccessToken);
 
         await silo.AssertChangesNothingAsync(async () =>
         {
-            using var response = await silo.InviteResponseAsync(owner.AccessToken, project.Id(), NewEmail("nobody"));
+            using var response = await silo.PostAsync(owner.AccessToken, InvitePath(project.Id()), """{"username":"nobody_here_at_all"}""");
             await response.AssertErrorAsync(HttpStatusCode.NotFound, "USER_NOT_FOUND");
         });
     }
