@@ -30,7 +30,7 @@ public static class GrainServices
         services.AddSingleton<IdempotencyStore>();
         services.AddHiveSyncBilling(configuration);
         services.AddHiveSyncEmail(configuration);
-        services.AddHiveSyncNotifications();
+        services.AddHiveSyncNotifications(configuration);
         services.AddHiveSyncProjects(configuration);
         services.AddHiveSyncTasks();
         services.AddHiveSyncComments();

@@ -10,6 +10,12 @@ public interface INotificationsGrain : IGrainWithIntegerKey
 
     Task<long> UnreadCount(long userId);
 
+    /// <summary>Up to <paramref name="limit"/> of the user's notifications after <paramref name="afterId"/>, oldest first (a stream's next events).</summary>
+    Task<IReadOnlyList<Notification>> Since(long userId, long afterId, int limit);
+
+    /// <summary>The user's newest notification id, 0 when none.</summary>
+    Task<long> LatestId(long userId);
+
     /// <summary>Marks those of <paramref name="ids"/> that are the user's; answers how many changed.</summary>
     Task<int> MarkRead(long userId, IReadOnlyList<long> ids);
 

@@ -21,7 +21,9 @@ public sealed class NotificationStore(NpgsqlDataSource db)
 
     /// <summary>
     /// Creates the notifications in the caller's transaction, except to their own actor and to users who turned the
-    /// type's in-app channel off.
+    /// type's in-app channel off. Each user's lock is taken first, in user order, and held to the commit: one user's
+    /// notifications get their ids in the order they commit, so a stream that resumes after an id misses none
+    /// (docs/architecture.md, "Live notifications").
     /// </summary>
     public static async Task AddAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyCollection<NewNotification> notifications, DateTime now)
     {
@@ -33,6 +35,7 @@ public sealed class NotificationStore(NpgsqlDataSource db)
 
         await connection.ExecuteAsync(
             """
+            SELECT pg_advisory_xact_lock(hashtextextended('notifications.user:' || u, 0)) FROM (SELECT DISTINCT unnest(@userIds) AS u ORDER BY 1) AS users;
             INSERT INTO notifications (user_id, type, actor_id, project_id, task_id, comment_id, payload, created_at)
             SELECT n.user_id, n.type, n.actor_id, n.project_id, n.task_id, n.comment_id, n.payload::jsonb, @now
             FROM unnest(@userIds, @types, @actorIds, @projectIds, @taskIds, @commentIds, @payloads) AS n(user_id, type, actor_id, project_id, task_id, comment_id, payload)
@@ -67,6 +70,26 @@ public sealed class NotificationStore(NpgsqlDataSource db)
         var total = await read.ReadSingleAsync<long>();
         var rows = await read.ReadAsync<(long Id, string Type, long? ActorId, long? ProjectId, long? TaskId, long? CommentId, string Payload, DateTime CreatedAt, DateTime? ReadAt)>();
         return ([.. rows.Select(r => new Notification(r.Id, r.Type, r.ActorId, r.ProjectId, r.TaskId, r.CommentId, r.Payload, r.CreatedAt.AsUtc(), r.ReadAt.AsUtc()))], total);
+    }
+
+    /// <summary>The user's notifications after <paramref name="afterId"/>, oldest first: what a stream has not sent yet.</summary>
+    public async Task<List<Notification>> SinceAsync(long userId, long afterId, int limit)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var rows = await connection.QueryAsync<(long Id, string Type, long? ActorId, long? ProjectId, long? TaskId, long? CommentId, string Payload, DateTime CreatedAt, DateTime? ReadAt)>(
+            """
+            SELECT id, type, actor_id, project_id, task_id, comment_id, payload::text AS payload, created_at, read_at
+            FROM notifications WHERE user_id = @userId AND id > @afterId ORDER BY id LIMIT @limit
+            """,
+            new { userId, afterId, limit });
+        return [.. rows.Select(r => new Notification(r.Id, r.Type, r.ActorId, r.ProjectId, r.TaskId, r.CommentId, r.Payload, r.CreatedAt.AsUtc(), r.ReadAt.AsUtc()))];
+    }
+
+    /// <summary>The user's newest notification id (0 when none): where a stream without Last-Event-ID starts.</summary>
+    public async Task<long> LatestIdAsync(long userId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long?>("SELECT max(id) FROM notifications WHERE user_id = @userId", new { userId }) ?? 0;
     }
 
     public async Task<long> UnreadCountAsync(long userId)

@@ -20,6 +20,10 @@ public sealed class NotificationsGrain(NotificationStore store, DomainClock cloc
 
     public Task<long> UnreadCount(long userId) => store.UnreadCountAsync(userId);
 
+    public async Task<IReadOnlyList<Notification>> Since(long userId, long afterId, int limit) => await store.SinceAsync(userId, afterId, limit);
+
+    public Task<long> LatestId(long userId) => store.LatestIdAsync(userId);
+
     public Task<int> MarkRead(long userId, IReadOnlyList<long> ids) => ids.Count is > 0 and <= MaxIdsPerMark
         ? store.MarkReadAsync(userId, ids, clock.UtcNow)
         : throw DomainException.Validation("ids", $"Must be 1 to {MaxIdsPerMark} notification ids.");

@@ -26,6 +26,7 @@ public static class NotificationsApi
         notifications.MapPost("/mark-all-read", MarkAllRead).Describe("markAllNotificationsRead", "Mark all of the caller's notifications read");
         notifications.MapGet("/settings", Settings).Describe("getNotificationSettings", "Channels per event type");
         notifications.MapPatch("/settings", UpdateSettings).Accepts<NotificationSettingsResponse>("application/json").Describe("updateNotificationSettings", "Turn channels on or off per event type").ProducesErrors(400, 413, 415);
+        notifications.MapNotificationStreamApi();
         return app;
     }
 

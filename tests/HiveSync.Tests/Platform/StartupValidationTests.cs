@@ -24,6 +24,8 @@ public sealed class StartupValidationTests
     [InlineData("Email:From", "not an address")]
     [InlineData("Email:Delivery:MaxAttempts", "0")]
     [InlineData("Invitations:Lifetime", "00:01:00")]
+    [InlineData("Notifications:Stream:HeartbeatInterval", "00:00:00.010")]
+    [InlineData("Notifications:Stream:MaxStreamsPerUser", "0")]
     [InlineData("Invitations:ResendsPerDay", "0")]
     [InlineData("Invitations:Acceptance:RetryPeriod", "00:00:10")]
     public async Task An_invalid_setting_stops_start_up_naming_it(string key, string value)
