@@ -7,6 +7,7 @@ using HiveSync.Grains.Platform;
 using HiveSync.Grains.Limits;
 using HiveSync.Grains.Notifications;
 using HiveSync.Grains.Projects;
+using HiveSync.Grains.Storage;
 using HiveSync.Grains.Tasks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +31,7 @@ public static class GrainServices
         services.AddSingleton<IdempotencyStore>();
         services.AddHiveSyncBilling(configuration);
         services.AddHiveSyncEmail(configuration);
+        services.AddHiveSyncStorage(configuration);
         services.AddHiveSyncNotifications(configuration);
         services.AddHiveSyncProjects(configuration);
         services.AddHiveSyncTasks();

@@ -13,6 +13,7 @@ using HiveSync.WebApi.Notifications;
 using HiveSync.WebApi.Profile;
 using HiveSync.WebApi.Projects;
 using HiveSync.WebApi.Search;
+using HiveSync.WebApi.Storage;
 using HiveSync.WebApi.Tasks;
 using HiveSync.WebApi.Templates;
 using Microsoft.AspNetCore.Builder;
@@ -100,6 +101,7 @@ public static class HiveSyncApi
         api.MapTemplatesApi();
         api.MapNotificationsApi();
         api.MapSearchApi();
+        api.MapLocalStorageApi();
         return app;
     }
 

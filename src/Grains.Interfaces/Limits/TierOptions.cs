@@ -100,6 +100,9 @@ public static class RateLimitGroups
     public const string Search = "search";
     public const string BillingWebhook = "billing_webhook";
 
+    /// <summary>The local object storage's signed uploads and downloads (anonymous: the signature is the credential).</summary>
+    public const string Storage = "storage";
+
     /// <summary>Verification emails asked for per account and day, not a route group.</summary>
     public const string VerificationEmail = "verification_email";
 

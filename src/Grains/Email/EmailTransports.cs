@@ -106,8 +106,5 @@ public sealed class EmailPickupDirectory(string path)
 {
     public string Path { get; } = path;
 
-    public static string Default() =>
-        Environment.UserName == "root"
-            ? "/var/lib/hivesync/mail"
-            : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "hivesync", "mail");
+    public static string Default() => DataDirectories.Default("mail");
 }

@@ -1,3 +1,4 @@
+using HiveSync.Grains.Platform;
 using HiveSync.Grains.Platform.Migrations;
 using HiveSync.Grains.Platform.Postgres;
 
@@ -49,12 +50,5 @@ public static class DatabaseBootstrap
         return new PreparedDatabase(connectionString, embedded);
     }
 
-    /// <summary>
-    /// Root keeps it in /var/lib (the server runs as the 'postgres' user, which cannot enter /root);
-    /// anyone else in their own data folder.
-    /// </summary>
-    private static string DefaultDataDirectory() =>
-        Environment.UserName == "root"
-            ? "/var/lib/hivesync/postgres"
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "hivesync", "postgres");
+    private static string DefaultDataDirectory() => DataDirectories.Default("postgres");
 }

@@ -21,6 +21,7 @@ public static class OpenApiConventions
         ["Auth"] = "Accounts, sign-in, token refresh, device sessions, one-time login links and the signed-in user.",
         ["Profile"] = "The signed-in user's display name, avatar and preferences.",
         ["Billing"] = "Paid tiers through LemonSqueezy: checkout, plan changes and LemonSqueezy's webhook.",
+        ["Storage"] = "Signed uploads and downloads of files kept in the server's local folder (with S3 the signed URLs are the bucket's).",
     };
 
     public static void Configure(OpenApiOptions options)

@@ -1,4 +1,5 @@
 using HiveSync.Grains.Interfaces.Platform;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -17,11 +18,19 @@ public sealed class ApiOptions
     public bool TrustForwardedHeaders { get; set; }
 }
 
-/// <summary>Refuses oversized bodies up front (declared length) and caps streamed ones (chunked).</summary>
+/// <summary>
+/// Refuses oversized bodies up front (declared length) and caps streamed ones (chunked), except on routes marked
+/// <see cref="RequestBodyLimits.WithBodyLimitOfItsOwn"/>, which set their own limit before they read.
+/// </summary>
 public sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<ApiOptions> options)
 {
     public Task InvokeAsync(HttpContext context)
     {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<OwnBodyLimitMetadata>() is not null)
+        {
+            return next(context);
+        }
+
         var limit = options.Value.MaxRequestBodyBytes;
         if (context.Request.ContentLength > limit)
         {
@@ -34,5 +43,31 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<Ap
         }
 
         return next(context);
+    }
+}
+
+/// <summary>Marks a route that limits its body itself (a signed upload: to its signed size).</summary>
+public sealed record OwnBodyLimitMetadata;
+
+public static class RequestBodyLimits
+{
+    /// <summary>
+    /// The API-wide <c>Api:MaxRequestBodyBytes</c> does not apply to this route: it must set
+    /// <see cref="IHttpMaxRequestBodySizeFeature.MaxRequestBodySize"/> itself before it reads the body.
+    /// </summary>
+    public static TBuilder WithBodyLimitOfItsOwn<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new OwnBodyLimitMetadata());
+
+    /// <summary>Caps what the server reads of this request's body; false when reading has already begun.</summary>
+    public static bool TryLimitBody(this HttpContext context, long maxBytes)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is not { IsReadOnly: false } feature)
+        {
+            return false;
+        }
+
+        feature.MaxRequestBodySize = maxBytes;
+        return true;
     }
 }

@@ -174,6 +174,7 @@ public sealed class ApiConventionsTests(TestSilo silo) : IClassFixture<TestSilo>
         Assert.DoesNotContain("If-Match", Headers("/api/v1/profile", "patch"));
     }
 
-    // The document names a route's parameters without their constraints: {project_id:long} is {project_id} there.
-    private static string WithoutConstraints(string pattern) => System.Text.RegularExpressions.Regex.Replace(pattern, @"\{(\w+):[^}]+\}", "{$1}");
+    // The document names a route's parameters without their constraints: {project_id:long} is {project_id} there, and
+    // a catch-all {**key} is {key}.
+    private static string WithoutConstraints(string pattern) => System.Text.RegularExpressions.Regex.Replace(pattern, @"\{\*{0,2}(\w+)(:[^}]+)?\}", "{$1}");
 }

@@ -28,12 +28,31 @@ public sealed class StartupValidationTests
     [InlineData("Notifications:Stream:MaxStreamsPerUser", "0")]
     [InlineData("Invitations:ResendsPerDay", "0")]
     [InlineData("Invitations:Acceptance:RetryPeriod", "00:00:10")]
+    [InlineData("Storage:S3:Bucket", "hivesync-attachments")] // without its endpoint and keys
+    [InlineData("Storage:S3:SecretAccessKey", "secret")] // without a bucket
+    [InlineData("Storage:Local:PublicBaseUrl", "api.hivesync.dev")]
+    [InlineData("Storage:Local:SigningKey", "c2hvcnQ=")]
     public async Task An_invalid_setting_stops_start_up_naming_it(string key, string value)
     {
         var error = await InvalidSetting.AssertStartUpFailsAsync(key, value);
 
         // The operator reads which setting to fix: its full name, as they wrote it in their configuration.
         Assert.True(error.Failures.Any(f => f.Contains(key, StringComparison.Ordinal)), string.Join(" | ", error.Failures));
+    }
+
+    [Fact]
+    public async Task A_half_configured_s3_bucket_stops_start_up_saying_what_is_missing()
+    {
+        var database = await TestPostgres.CreateDatabaseAsync("startup");
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            await using var host = await TestSilo.BuildHostAsync([new("ConnectionStrings:Postgres", database), new("Storage:S3:Bucket", "hivesync"), new("Storage:S3:ServiceUrl", "https://account.r2.cloudflarestorage.com")]);
+            await host.App.StartAsync();
+        });
+
+        Assert.Contains("Storage:S3:Bucket is set, so Storage:S3:AccessKeyId and Storage:S3:SecretAccessKey are required.", error.Failures);
+        Assert.DoesNotContain(error.Failures, f => f.Contains("ServiceUrl is required", StringComparison.Ordinal));
     }
 }
 

@@ -73,6 +73,9 @@ public class TestSilo : IAsyncLifetime
 
         // Every registration sends a verification email: into one throwaway folder, not a developer's pickup folder.
         ["Email:PickupDirectory"] = Path.Combine(Path.GetTempPath(), "hivesync-test-mail"),
+
+        // Likewise stored objects (and the local folder's signing key), should a test store any.
+        ["Storage:Local:Directory"] = Path.Combine(Path.GetTempPath(), "hivesync-test-storage"),
     };
 
     /// <summary>
