@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace HiveSync.Grains.Notifications;
 
-/// <summary>Notifications' registration: the store, the stream's settings, and this silo's listener of new notifications.</summary>
+/// <summary>Notifications' registration: the store, the digest emails, the stream's settings, and this silo's listener of new notifications.</summary>
 public static class NotificationServices
 {
     public static IServiceCollection AddHiveSyncNotifications(this IServiceCollection services, IConfiguration configuration)
@@ -13,6 +13,11 @@ public static class NotificationServices
         services.AddSingleton<NotificationStore>();
         services.AddOptions<NotificationStreamOptions>().Bind(configuration.GetSection(NotificationStreamOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<NotificationStreamOptions>, NotificationStreamOptionsValidator>();
+        services.AddOptions<NotificationEmailOptions>().Bind(configuration.GetSection(NotificationEmailOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<NotificationEmailOptions>, NotificationEmailOptionsValidator>();
+        services.AddSingleton<NotificationEmails>();
+        services.AddSingleton<NotificationDigests>();
+        services.AddHostedService<NotificationDigestSchedule>();
         services.AddSingleton<NotificationSignals>();
         services.AddSingleton<INotificationSignals>(sp => sp.GetRequiredService<NotificationSignals>());
         services.AddHostedService(sp => sp.GetRequiredService<NotificationSignals>());
@@ -26,6 +31,16 @@ public sealed class NotificationStreamOptionsValidator : IValidateOptions<Notifi
     public ValidateOptionsResult Validate(string? name, NotificationStreamOptions options)
     {
         var problems = NotificationStreamOptions.Problems(options).ToList();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}
+
+/// <summary>Start-up validation of <c>Notifications:Email</c>, naming every wrong setting.</summary>
+public sealed class NotificationEmailOptionsValidator : IValidateOptions<NotificationEmailOptions>
+{
+    public ValidateOptionsResult Validate(string? name, NotificationEmailOptions options)
+    {
+        var problems = NotificationEmailOptions.Problems(options).ToList();
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

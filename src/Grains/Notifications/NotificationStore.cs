@@ -13,17 +13,18 @@ public sealed record NewNotification(long UserId, string Type, long? ActorId, lo
 /// SQL for notifications and their settings. <see cref="AddAsync"/> is the one place a notification is created: the
 /// domain whose change causes it calls it inside that change's transaction.
 /// </summary>
-public sealed class NotificationStore(NpgsqlDataSource db)
+public sealed partial class NotificationStore(NpgsqlDataSource db)
 {
     private static readonly JsonSerializerOptions PayloadJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     static NotificationStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
     /// <summary>
-    /// Creates the notifications in the caller's transaction, except to their own actor and to users who turned the
-    /// type's in-app channel off. Each user's lock is taken first, in user order, and held to the commit: one user's
-    /// notifications get their ids in the order they commit, so a stream that resumes after an id misses none
-    /// (docs/architecture.md, "Live notifications").
+    /// Creates the notifications in the caller's transaction, except to their own actor and where the user turned both of
+    /// the type's channels off; one with email on waits for the user's next digest, which this opens if none is open.
+    /// Each user's lock is taken first, in user order, and held to the commit: one user's notifications get their ids
+    /// in the order they commit, so a stream that resumes after an id misses none (docs/architecture.md, "Live
+    /// notifications"), and a digest being sent sees every notification that committed before it.
     /// </summary>
     public static async Task AddAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyCollection<NewNotification> notifications, DateTime now)
     {
@@ -34,12 +35,19 @@ public sealed class NotificationStore(NpgsqlDataSource db)
         }
 
         await connection.ExecuteAsync(
-            """
-            SELECT pg_advisory_xact_lock(hashtextextended('notifications.user:' || u, 0)) FROM (SELECT DISTINCT unnest(@userIds) AS u ORDER BY 1) AS users;
-            INSERT INTO notifications (user_id, type, actor_id, project_id, task_id, comment_id, payload, created_at)
-            SELECT n.user_id, n.type, n.actor_id, n.project_id, n.task_id, n.comment_id, n.payload::jsonb, @now
-            FROM unnest(@userIds, @types, @actorIds, @projectIds, @taskIds, @commentIds, @payloads) AS n(user_id, type, actor_id, project_id, task_id, comment_id, payload)
-            WHERE NOT EXISTS (SELECT 1 FROM notification_settings s WHERE s.user_id = n.user_id AND s.event_type = n.type AND NOT s.in_app)
+            $"""
+            {LockUsers};
+            WITH wanted AS (
+                SELECT n.*, COALESCE(s.in_app, true) AS in_app, COALESCE(s.email, true) AS email
+                FROM unnest(@userIds, @types, @actorIds, @projectIds, @taskIds, @commentIds, @payloads) AS n(user_id, type, actor_id, project_id, task_id, comment_id, payload)
+                LEFT JOIN notification_settings s ON s.user_id = n.user_id AND s.event_type = n.type
+            ), added AS (
+                INSERT INTO notifications (user_id, type, actor_id, project_id, task_id, comment_id, payload, created_at, shown, email_state)
+                SELECT user_id, type, actor_id, project_id, task_id, comment_id, payload::jsonb, @now, in_app, CASE WHEN email THEN 'pending' END
+                FROM wanted WHERE in_app OR email
+                RETURNING user_id, email_state
+            )
+            {OpenDigestsFor("SELECT DISTINCT user_id FROM added WHERE email_state = 'pending'")}
             """,
             new
             {
@@ -58,7 +66,7 @@ public sealed class NotificationStore(NpgsqlDataSource db)
     public async Task<(List<Notification> Items, long Total)> ListAsync(long userId, bool unreadOnly, int offset, int limit)
     {
         // The unread filter spelled out when given, so that the partial index of unread notifications serves it.
-        var where = $"notifications WHERE user_id = @userId{(unreadOnly ? " AND read_at IS NULL" : "")}";
+        var where = $"notifications WHERE user_id = @userId AND shown{(unreadOnly ? " AND read_at IS NULL" : "")}";
         await using var connection = await db.OpenConnectionAsync();
         await using var read = await connection.QueryMultipleAsync(
             $"""
@@ -79,7 +87,7 @@ public sealed class NotificationStore(NpgsqlDataSource db)
         var rows = await connection.QueryAsync<(long Id, string Type, long? ActorId, long? ProjectId, long? TaskId, long? CommentId, string Payload, DateTime CreatedAt, DateTime? ReadAt)>(
             """
             SELECT id, type, actor_id, project_id, task_id, comment_id, payload::text AS payload, created_at, read_at
-            FROM notifications WHERE user_id = @userId AND id > @afterId ORDER BY id LIMIT @limit
+            FROM notifications WHERE user_id = @userId AND shown AND id > @afterId ORDER BY id LIMIT @limit
             """,
             new { userId, afterId, limit });
         return [.. rows.Select(r => new Notification(r.Id, r.Type, r.ActorId, r.ProjectId, r.TaskId, r.CommentId, r.Payload, r.CreatedAt.AsUtc(), r.ReadAt.AsUtc()))];
@@ -89,13 +97,13 @@ public sealed class NotificationStore(NpgsqlDataSource db)
     public async Task<long> LatestIdAsync(long userId)
     {
         await using var connection = await db.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<long?>("SELECT max(id) FROM notifications WHERE user_id = @userId", new { userId }) ?? 0;
+        return await connection.ExecuteScalarAsync<long?>("SELECT max(id) FROM notifications WHERE user_id = @userId AND shown", new { userId }) ?? 0;
     }
 
     public async Task<long> UnreadCountAsync(long userId)
     {
         await using var connection = await db.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM notifications WHERE user_id = @userId AND read_at IS NULL", new { userId });
+        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM notifications WHERE user_id = @userId AND shown AND read_at IS NULL", new { userId });
     }
 
     /// <summary>Marks the user's own unread notifications among <paramref name="ids"/>; others' ids match nothing.</summary>
@@ -103,7 +111,7 @@ public sealed class NotificationStore(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync();
         return await connection.ExecuteAsync(
-            "UPDATE notifications SET read_at = @now WHERE user_id = @userId AND read_at IS NULL AND (@all OR id = ANY(@ids))",
+            "UPDATE notifications SET read_at = @now WHERE user_id = @userId AND shown AND read_at IS NULL AND (@all OR id = ANY(@ids))",
             new { userId, now, all = ids is null, ids = (ids ?? []).ToArray() });
     }
 

@@ -119,12 +119,23 @@ public sealed class StoredWorkTable
     /// <summary>
     /// Marks the item done with <paramref name="outcome"/>; <paramref name="alsoInTransaction"/> (the kind's own columns,
     /// an audit entry, or the effect itself) runs in the same transaction, only for the attempt that wins. False: the
-    /// claim was lost and nothing was written.
+    /// claim was lost and nothing was written. <paramref name="lockFirst"/> runs before the mark, for a kind whose effect
+    /// takes locks that its own inserts take before touching its table (so the two never wait on each other in turn).
     /// </summary>
-    public async Task<bool> MarkDoneAsync(StoredWorkClaim claim, DateTime now, string outcome, Func<NpgsqlConnection, NpgsqlTransaction, Task>? alsoInTransaction = null)
+    public async Task<bool> MarkDoneAsync(
+        StoredWorkClaim claim,
+        DateTime now,
+        string outcome,
+        Func<NpgsqlConnection, NpgsqlTransaction, Task>? alsoInTransaction = null,
+        Func<NpgsqlConnection, NpgsqlTransaction, Task>? lockFirst = null)
     {
         await using var connection = await _db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
+        if (lockFirst is not null)
+        {
+            await lockFirst(connection, tx);
+        }
+
         if (await connection.ExecuteAsync(_markDone, new { claim.Id, claim.Attempt, now, outcome }, tx) != 1)
         {
             return false;

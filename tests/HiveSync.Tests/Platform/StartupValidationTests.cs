@@ -26,6 +26,8 @@ public sealed class StartupValidationTests
     [InlineData("Invitations:Lifetime", "00:01:00")]
     [InlineData("Notifications:Stream:HeartbeatInterval", "00:00:00.010")]
     [InlineData("Notifications:Stream:MaxStreamsPerUser", "0")]
+    [InlineData("Notifications:Email:Window", "00:00:10")]
+    [InlineData("Notifications:Email:Digest:MaxAttempts", "0")]
     [InlineData("Invitations:ResendsPerDay", "0")]
     [InlineData("Invitations:Acceptance:RetryPeriod", "00:00:10")]
     [InlineData("Storage:S3:Bucket", "hivesync-attachments")] // without its endpoint and keys
