@@ -1,3 +1,4 @@
+using HiveSync.Grains.Interfaces.Platform;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -10,8 +11,7 @@ public static class EmailServices
 {
     public static IServiceCollection AddHiveSyncEmail(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<EmailOptions>, EmailOptionsValidator>();
+        services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section)).ValidateSettings(EmailOptions.Section, EmailOptions.Problems);
         services.AddSingleton<EmailOutbox>();
         services.AddSingleton<EmailDelivery>();
         services.AddSingleton(sp => new EmailPickupDirectory(sp.GetRequiredService<IOptions<EmailOptions>>().Value.PickupDirectory ?? EmailPickupDirectory.Default()));
@@ -20,15 +20,5 @@ public static class EmailServices
             ? new SmtpEmailTransport(sp.GetRequiredService<IOptionsMonitor<EmailOptions>>())
             : new PickupDirectoryTransport(sp.GetRequiredService<EmailPickupDirectory>(), sp.GetRequiredService<ILogger<PickupDirectoryTransport>>()));
         return services;
-    }
-}
-
-/// <summary>Start-up validation of <c>Email</c>, naming every wrong setting.</summary>
-public sealed class EmailOptionsValidator : IValidateOptions<EmailOptions>
-{
-    public ValidateOptionsResult Validate(string? name, EmailOptions options)
-    {
-        var problems = EmailOptions.Problems(options).ToList();
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using HiveSync.Tests.Platform;
 using MimeKit;
 
@@ -37,34 +36,19 @@ public sealed class SmtpTestServer : IAsyncDisposable
         }
 
         string[] handler = refuseRecipients ? ["-c", "refusing.Refusing"] : ["-c", "aiosmtpd.handlers.Mailbox", Maildir];
-        var start = new ProcessStartInfo(Python, ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{Port}", .. handler])
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
+        var start = new ProcessStartInfo(Python, ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{Port}", .. handler]) { RedirectStandardOutput = true };
         if (refuseRecipients)
         {
             await File.WriteAllTextAsync(Path.Combine(_folder, "refusing.py"), RefusingHandler);
             start.Environment["PYTHONPATH"] = _folder;
         }
 
-        _process = Process.Start(start) ?? throw new InvalidOperationException("aiosmtpd did not start");
-        if (!await Eventually.HoldsAsync(async () => !_process.HasExited && await AcceptsAsync(), TimeSpan.FromSeconds(20)))
-        {
-            var errors = _process.HasExited ? await _process.StandardError.ReadToEndAsync() : "";
-            throw new InvalidOperationException($"aiosmtpd did not listen on {Port} (is python3-aiosmtpd installed?) {errors}");
-        }
+        _process = await LoopbackServerProcess.StartAsync(start, Port, "aiosmtpd", "is python3-aiosmtpd installed?");
     }
 
     public async Task StopAsync()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process?.Dispose();
+        await LoopbackServerProcess.StopAsync(_process);
         _process = null;
     }
 
@@ -81,17 +65,4 @@ public sealed class SmtpTestServer : IAsyncDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    private async Task<bool> AcceptsAsync()
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync("127.0.0.1", Port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 }

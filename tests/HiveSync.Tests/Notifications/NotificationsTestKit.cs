@@ -203,12 +203,15 @@ public static class NotificationsTestKit
     /// <summary>Runs <paramref name="request"/> and asserts that the notification tables are exactly as before it.</summary>
     public static Task AssertNotificationsUnchangedAsync(this TestSilo silo, Func<Task> request) => silo.AssertUnchangedAsync(NotificationTables, request);
 
-    /// <summary>The users (ordered) that rows of <paramref name="type"/> about <paramref name="projectId"/> were written for, one entry per row.</summary>
+    /// <summary>
+    /// The users (ordered) that in-app notifications of <paramref name="type"/> about <paramref name="projectId"/> were
+    /// written for, one entry per row (rows kept only for an email are not shown in the app: left out).
+    /// </summary>
     public static async Task<IReadOnlyList<long>> RecipientsAsync(this TestSilo silo, long projectId, string type)
     {
         await using var db = await silo.OpenDatabaseAsync();
         var users = await db.QueryAsync<long>(
-            "SELECT user_id FROM notifications WHERE project_id = @projectId AND type = @type ORDER BY user_id", new { projectId, type });
+            "SELECT user_id FROM notifications WHERE project_id = @projectId AND type = @type AND shown ORDER BY user_id", new { projectId, type });
         return users.AsList();
     }
 

@@ -59,6 +59,7 @@ public class TestSilo : IAsyncLifetime
     {
         ["RateLimits:AnonymousPerMinute:default"] = "1000000",
         ["RateLimits:AnonymousPerMinute:billing_webhook"] = "1000000", // named in the defaults, so not covered by default
+        ["RateLimits:AnonymousPerMinute:storage"] = "1000000",
         ["Tiers:Free:RequestsPerMinute:default"] = "1000000",
         ["Tiers:Pro:RequestsPerMinute:default"] = "1000000",
         ["Tiers:Premium:RequestsPerMinute:default"] = "1000000",

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using HiveSync.Tests.Platform;
 
 namespace HiveSync.Tests.Storage;
@@ -43,27 +42,13 @@ public sealed class S3TestServer : IAsyncDisposable
             await InstallAsync();
         }
 
-        var start = new ProcessStartInfo("node", [script, "-d", _folder, "-a", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-s", "--configure-bucket", Bucket])
-        {
-            RedirectStandardError = true,
-        };
-        _process = Process.Start(start) ?? throw new InvalidOperationException("s3rver did not start");
-        if (!await Eventually.HoldsAsync(async () => !_process.HasExited && await AcceptsAsync()))
-        {
-            var errors = _process.HasExited ? await _process.StandardError.ReadToEndAsync() : "";
-            throw new InvalidOperationException($"s3rver did not listen on {Port} (is Node.js installed?) {errors}");
-        }
+        var start = new ProcessStartInfo("node", [script, "-d", _folder, "-a", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-s", "--configure-bucket", Bucket]);
+        _process = await LoopbackServerProcess.StartAsync(start, Port, "s3rver", "is Node.js installed?");
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process?.Dispose();
+        await LoopbackServerProcess.StopAsync(_process);
         Directory.Delete(_folder, recursive: true);
     }
 
@@ -75,20 +60,6 @@ public sealed class S3TestServer : IAsyncDisposable
         var errors = npm.StandardError.ReadToEndAsync();
         await npm.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
         Assert.True(npm.ExitCode == 0, "npm ci in tests/s3-server: " + await output + await errors);
-    }
-
-    private async Task<bool> AcceptsAsync()
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync("127.0.0.1", Port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     private static string FindPackageDirectory()
