@@ -1,8 +1,10 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Dapper;
+using HiveSync.Grains.Interfaces.Projects;
 using HiveSync.Tests.Auth;
 using HiveSync.Tests.Platform;
+using Microsoft.Extensions.DependencyInjection;
 using static HiveSync.Tests.Auth.AuthTestKit;
 using static HiveSync.Tests.Projects.ProjectsTestKit;
 
@@ -302,7 +304,12 @@ public sealed class InvitationTests(ProjectsSilo silo) : IClassFixture<ProjectsS
 /// <summary>A team of at most three, counting the invitations that hold a seat.</summary>
 public sealed class SmallTeamSilo : TestSilo
 {
-    protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Tiers:Free:MembersPerProject", "3")];
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
+    [
+        new("Tiers:Free:MembersPerProject", "3"),
+        new("Invitations:Acceptance:RetryDelay", "00:00:00"),
+        new("Invitations:Acceptance:RetryMaxDelay", "00:00:00"),
+    ];
 }
 
 public sealed class InvitationSeatTests(SmallTeamSilo silo) : IClassFixture<SmallTeamSilo>
@@ -336,5 +343,55 @@ public sealed class InvitationSeatTests(SmallTeamSilo silo) : IClassFixture<Smal
 
         await silo.InviteAsync(owner.AccessToken, projectId, late.Email);
         Assert.NotEqual(member.UserId, late.UserId);
+    }
+
+    [Fact]
+    public async Task An_invitation_taken_up_while_the_team_is_full_waits_accepting_and_joins_once_there_is_room()
+    {
+        var owner = await silo.RegisterAsync();
+        var projectId = (await silo.CreateProjectAsync(owner.AccessToken)).Id();
+        var guestEmail = NewEmail("guest");
+        long invitationId;
+        using (var invited = await silo.InviteResponseAsync(owner.AccessToken, projectId, guestEmail))
+        {
+            invitationId = (await invited.AssertOkJsonAsync(HttpStatusCode.Accepted))["data"]!.Id();
+        }
+
+        var member = await silo.AddMemberAsync(owner.AccessToken, projectId, "member");
+
+        // The team fills up behind the invitation's back (as when the creator's plan shrinks): expired, its seat is taken.
+        await using (var db = await silo.OpenDatabaseAsync())
+        {
+            await db.ExecuteAsync("UPDATE project_invitations SET expires_at = now() - interval '1 minute' WHERE id = @invitationId", new { invitationId });
+        }
+
+        await silo.AddMemberAsync(owner.AccessToken, projectId, "viewer");
+        await using (var db = await silo.OpenDatabaseAsync())
+        {
+            await db.ExecuteAsync("UPDATE project_invitations SET expires_at = now() + interval '1 day' WHERE id = @invitationId", new { invitationId });
+        }
+
+        var guest = await silo.RegisterAsync(guestEmail);
+        await silo.VerifyEmailAsync(guestEmail);
+        var acceptances = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IInvitationAcceptanceRetryGrain>(0);
+        await acceptances.RetryDue();
+
+        Assert.Null(await silo.MemberRoleRowAsync(projectId, guest.UserId));
+        using (var listed = await silo.GetAsync(TeamPath(projectId) + "/invitations", owner.AccessToken))
+        {
+            Assert.Equal("accepting", (await listed.AssertOkJsonAsync())["items"]![0]!["status"]!.GetValue<string>());
+        }
+
+        using (var removed = await silo.DeleteAsync(owner.AccessToken, MemberPath(projectId, member.UserId)))
+        {
+            await removed.AssertNoContentAsync();
+        }
+
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            await acceptances.RetryDue();
+            return await silo.MemberRoleRowAsync(projectId, guest.UserId) is not null;
+        }), "the invitation never joined once there was room");
+        Assert.Equal("member", await silo.MemberRoleRowAsync(projectId, guest.UserId));
     }
 }
