@@ -34,7 +34,7 @@ public static class GrainServices
         services.AddHiveSyncStorage(configuration);
         services.AddHiveSyncNotifications(configuration);
         services.AddHiveSyncProjects(configuration);
-        services.AddHiveSyncTasks();
+        services.AddHiveSyncTasks(configuration);
         services.AddHiveSyncComments();
         return services;
     }

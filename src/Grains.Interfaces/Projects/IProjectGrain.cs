@@ -10,7 +10,7 @@ public interface IProjectGrain : IGrainWithIntegerKey
     /// <summary>The caller's role, or null when the caller is not a member (or the project does not exist).</summary>
     Task<string?> RoleOf(long userId);
 
-    /// <summary>What the project's other domains need of a caller: role, key and whether it is archived; null for non-members.</summary>
+    /// <summary>What the project's other domains need of a caller: role, key, whether it is archived and who created it; null for non-members.</summary>
     Task<ProjectStanding?> StandingOf(long userId);
 
     Task<ProjectView> Describe(long callerId);

@@ -44,8 +44,9 @@ public sealed record ProjectDetails(
 [GenerateSerializer, Immutable]
 public sealed record ProjectView(ProjectDetails Project, string Role, bool IsFavorite);
 
+/// <summary>A caller's standing in a project; <see cref="CreatedBy"/>: the creator, whose tier bounds what the project holds.</summary>
 [GenerateSerializer, Immutable]
-public sealed record ProjectStanding(string Role, string Key, bool Archived);
+public sealed record ProjectStanding(string Role, string Key, bool Archived, long CreatedBy);
 
 [GenerateSerializer, Immutable]
 public sealed record NewProject(string Name, string Description, string? Key);

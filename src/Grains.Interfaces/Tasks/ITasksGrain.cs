@@ -38,6 +38,19 @@ public interface ITasksGrain : IGrainWithIntegerKey
 
     Task<TaskAttachment> AddLink(long callerId, long projectId, long taskId, string url, string? name);
 
+    Task<TaskAttachment> GetAttachment(long callerId, long projectId, long taskId, long attachmentId);
+
+    /// <summary>A pending upload with its signed upload URL; within the project's creator's tier's attachment size.</summary>
+    Task<TaskAttachment> AddUpload(long callerId, long projectId, long taskId, NewUpload upload);
+
+    /// <summary>
+    /// Makes a pending upload ready once its stored object has the announced size (and SHA-256); ready already: as it
+    /// is. Hashing a large object takes a while, hence the longer timeout.
+    /// </summary>
+    [ResponseTimeout("00:10:00")]
+    Task<TaskAttachment> CompleteUpload(long callerId, long projectId, long taskId, long attachmentId);
+
+    /// <summary>Removes a link or an upload; an upload's object is deleted after the commit (object_deletions).</summary>
     Task RemoveAttachment(long callerId, long projectId, long taskId, long attachmentId);
 
     /// <summary>Tasks of the caller's projects (or of the query's one project) matching the query's words, best first.</summary>

@@ -106,5 +106,48 @@ public sealed record TaskLabel(long Id, string Name, string Color, DateTimeOffse
 [GenerateSerializer, Immutable]
 public sealed record TaskActivityEntry(long Id, long ActorId, string Field, string? OldValueJson, string? NewValueJson, DateTimeOffset OccurredAt);
 
+public static class AttachmentKinds
+{
+    public const string Link = "link";
+    public const string Upload = "upload";
+}
+
+public static class AttachmentStatuses
+{
+    /// <summary>An upload whose URL was issued and which was not completed yet.</summary>
+    public const string Pending = "pending";
+
+    /// <summary>A link, or an upload whose stored object was checked.</summary>
+    public const string Ready = "ready";
+}
+
+/// <summary>
+/// A link or an upload. <see cref="Download"/>: a signed download of a ready upload. <see cref="Upload"/>: the signed
+/// upload, only in the answer that created it (viewers never get a way to write).
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record TaskAttachment(long Id, string Kind, string Name, string? Url, long CreatedBy, DateTimeOffset CreatedAt);
+public sealed record TaskAttachment(
+    long Id,
+    string Kind,
+    string Status,
+    string Name,
+    string? Url,
+    string? ContentType,
+    long? Size,
+    string? Sha256,
+    long CreatedBy,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? CompletedAt,
+    SignedTransfer? Download = null,
+    SignedTransfer? Upload = null);
+
+/// <summary>An upload the client announces: the server picks where it is stored.</summary>
+[GenerateSerializer, Immutable]
+public sealed record NewUpload(string Name, string ContentType, long Size, string? Sha256);
+
+/// <summary>
+/// A request the client makes itself, exactly: method, URL (absolute, or relative to the API's host when it starts
+/// with <c>/api/v1/</c>) and headers, until <see cref="ExpiresAt"/>.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record SignedTransfer(string Url, string Method, IReadOnlyDictionary<string, string> Headers, DateTimeOffset ExpiresAt);

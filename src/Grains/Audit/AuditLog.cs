@@ -31,6 +31,7 @@ public static class AuditActions
     public const string PasswordReset = "auth.password_reset";
     public const string InvitationFailed = "project.invitation.failed";
     public const string NotificationDigestFailed = "notification.digest.failed";
+    public const string ObjectDeletionFailed = "storage.deletion.failed";
 }
 
 /// <summary>One row of the audit log.</summary>

@@ -5,7 +5,6 @@ using HiveSync.Grains.Interfaces.Auth;
 using HiveSync.Grains.Interfaces.Notifications;
 using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.Grains.Platform;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -81,37 +80,4 @@ public sealed class NotificationDigests(
         "notification_digest",
         claim.Id.ToString(CultureInfo.InvariantCulture),
         new { attempts = claim.Attempt, error = failure?.GetType().Name });
-}
-
-/// <summary>
-/// Makes sure the digests' reminder exists once the silo runs: digests fall due inside other domains' transactions,
-/// which do not schedule it themselves. Retried until it succeeds; every silo does it, harmlessly.
-/// </summary>
-public sealed partial class NotificationDigestSchedule(NotificationDigests digests, IHostApplicationLifetime lifetime, ILogger<NotificationDigestSchedule> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var started = new TaskCompletionSource();
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        {
-            await started.Task.WaitAsync(stoppingToken);
-        }
-
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await digests.EnsureScheduledAsync();
-                return;
-            }
-            catch (Exception error) when (error is not OperationCanceledException)
-            {
-                LogScheduleFailed(error);
-                await Task.Delay(TimeSpan.FromSeconds(10), stoppingToken);
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The notification digests' reminder could not be scheduled yet; trying again in 10 s")]
-    private partial void LogScheduleFailed(Exception error);
 }

@@ -1,5 +1,6 @@
 using HiveSync.Grains.Interfaces.Notifications;
 using HiveSync.Grains.Interfaces.Platform;
+using HiveSync.Grains.Platform;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,7 +16,8 @@ public static class NotificationServices
         services.AddOptions<NotificationEmailOptions>().Bind(configuration.GetSection(NotificationEmailOptions.Section)).ValidateSettings(NotificationEmailOptions.Section, NotificationEmailOptions.Problems);
         services.AddSingleton<NotificationEmails>();
         services.AddSingleton<NotificationDigests>();
-        services.AddHostedService<NotificationDigestSchedule>();
+        // Digests fall due inside other domains' transactions, which do not schedule the reminder themselves.
+        services.AddStartupReminder("notification digests", sp => sp.GetRequiredService<NotificationDigests>().EnsureScheduledAsync());
         services.AddSingleton<NotificationSignals>();
         services.AddSingleton<INotificationSignals>(sp => sp.GetRequiredService<NotificationSignals>());
         services.AddHostedService(sp => sp.GetRequiredService<NotificationSignals>());

@@ -37,7 +37,7 @@ public sealed partial class ProjectGrain(
     public async Task<string?> RoleOf(long userId) => (await FindAsync()) is not null && _members.TryGetValue(userId, out var m) ? m.Role : null;
 
     public async Task<ProjectStanding?> StandingOf(long userId) =>
-        await FindAsync() is { } project && _members.TryGetValue(userId, out var m) ? new ProjectStanding(m.Role, project.Key, project.ArchivedAt is not null) : null;
+        await FindAsync() is { } project && _members.TryGetValue(userId, out var m) ? new ProjectStanding(m.Role, project.Key, project.ArchivedAt is not null, project.CreatedBy) : null;
 
     public async Task<ProjectView> Describe(long callerId)
     {

@@ -1,3 +1,4 @@
+using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.Grains.Platform;
 
 namespace HiveSync.Grains.Storage;
@@ -14,6 +15,11 @@ public sealed class StorageOptions
     public S3Settings S3 { get; set; } = new();
 
     public LocalFolderSettings Local { get; set; } = new();
+
+    public static readonly StoredWorkSettings DeletionSettings = StoredWorkSettings.InSection("Storage:Deletion");
+
+    /// <summary>Deleting objects no longer needed (object_deletions): a failure (the bucket unreachable) is retried with the defaults' delays.</summary>
+    public StoredWorkOptions Deletion { get; set; } = new();
 
     public bool S3Configured => !string.IsNullOrWhiteSpace(S3.Bucket);
 
@@ -50,6 +56,11 @@ public sealed class StorageOptions
         if (!string.IsNullOrEmpty(o.Local.SigningKey) && LocalObjectSignatures.DecodeKey(o.Local.SigningKey) is null)
         {
             yield return $"Storage:Local:SigningKey must be base64 of at least {LocalObjectSignatures.MinKeyBytes} bytes.";
+        }
+
+        foreach (var problem in StoredWorkOptions.Problems(o.Deletion, DeletionSettings))
+        {
+            yield return problem;
         }
     }
 

@@ -1,5 +1,6 @@
 using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.Grains.Interfaces.Storage;
+using HiveSync.Grains.Platform;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -25,6 +26,9 @@ public static class StorageServices
             services.AddSingleton<ILocalObjectFolder>(sp => sp.GetRequiredService<LocalFolderObjectStorage>());
         }
 
+        // Deletions are stored by triggers and cascades that cannot call the grain first: the reminder is made at start.
+        services.AddSingleton<ObjectDeletions>();
+        services.AddStartupReminder("object deletion", sp => sp.GetRequiredService<ObjectDeletions>().EnsureScheduledAsync());
         return services;
     }
 }

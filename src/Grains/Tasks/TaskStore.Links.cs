@@ -7,9 +7,7 @@ namespace HiveSync.Grains.Tasks;
 
 public sealed record LabelRow(long Id, string Name, string Color, DateTime CreatedAt);
 
-public sealed record AttachmentRow(long Id, string Kind, string Name, string? Url, long CreatedBy, DateTime CreatedAt);
-
-/// <summary>Labels, dependencies and attachments.</summary>
+/// <summary>Labels and dependencies.</summary>
 public sealed partial class TaskStore
 {
     public async Task<List<LabelRow>> ListLabelsAsync(long projectId)
@@ -95,34 +93,5 @@ public sealed partial class TaskStore
         await connection.ExecuteAsync("DELETE FROM task_dependencies WHERE project_id = @projectId AND task_id = @taskId AND depends_on = @dependsOn", new { projectId, taskId, dependsOn });
     }
 
-    public async Task<List<AttachmentRow>> ListAttachmentsAsync(long projectId, long taskId)
-    {
-        await using var connection = await db.OpenConnectionAsync();
-        return (await connection.QueryAsync<AttachmentRow>(
-            "SELECT id, kind, name, url, created_by, created_at FROM task_attachments WHERE project_id = @projectId AND task_id = @taskId ORDER BY id",
-            new { projectId, taskId })).AsList();
-    }
-
-    public async Task<AttachmentRow> AddLinkAsync(long projectId, long taskId, string url, string name, long createdBy, DateTime now)
-    {
-        await using var connection = await db.OpenConnectionAsync();
-        return await connection.QuerySingleAsync<AttachmentRow>(
-            """
-            INSERT INTO task_attachments (project_id, task_id, kind, name, url, created_by, created_at)
-            VALUES (@projectId, @taskId, 'link', @name, @url, @createdBy, @now)
-            RETURNING id, kind, name, url, created_by, created_at
-            """,
-            new { projectId, taskId, url, name, createdBy, now });
-    }
-
-    public async Task<bool> RemoveAttachmentAsync(long projectId, long taskId, long attachmentId)
-    {
-        await using var connection = await db.OpenConnectionAsync();
-        return await connection.ExecuteAsync(
-            "DELETE FROM task_attachments WHERE project_id = @projectId AND task_id = @taskId AND id = @attachmentId", new { projectId, taskId, attachmentId }) == 1;
-    }
-
     public static TaskLabel ToLabel(LabelRow row) => new(row.Id, row.Name, row.Color, row.CreatedAt.AsUtc());
-
-    public static TaskAttachment ToAttachment(AttachmentRow row) => new(row.Id, row.Kind, row.Name, row.Url, row.CreatedBy, row.CreatedAt.AsUtc());
 }

@@ -5,19 +5,28 @@ using HiveSync.Grains.Interfaces.Search;
 using HiveSync.Grains.Interfaces.Tasks;
 using HiveSync.Grains.Platform;
 using HiveSync.Grains.Projects;
+using HiveSync.Grains.Storage;
+using HiveSync.Grains.Interfaces.Limits;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
 namespace HiveSync.Grains.Tasks;
 
 /// <summary>
-/// Tasks, labels, dependencies and links of every project. Stateless and reentrant: a task's edits serialise on its
+/// Tasks, labels, dependencies and attachments of every project. Stateless and reentrant: a task's edits serialise on its
 /// row lock in PostgreSQL (one transaction per change, its activity entries inside), numbers on the project's row
 /// and dependency additions on the project's lock, so no task needs an activation of its own. Every call first asks
 /// the project's grain for the caller's standing.
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-public sealed class TasksGrain(TaskStore store, DomainClock clock) : Grain, ITasksGrain
+public sealed partial class TasksGrain(
+    TaskStore store,
+    DomainClock clock,
+    IObjectStorage storage,
+    ObjectDeletions deletions,
+    IOptions<TierOptions> tiers,
+    IOptionsMonitor<AttachmentOptions> attachmentOptions) : Grain, ITasksGrain
 {
     public async Task<TaskDetails> Create(long callerId, long projectId, NewTask task)
     {
@@ -67,10 +76,13 @@ public sealed class TasksGrain(TaskStore store, DomainClock clock) : Grain, ITas
     public async Task Delete(long callerId, long projectId, long taskId, long? expectedVersion = null)
     {
         await RequireAsync(callerId, projectId, ProjectRoles.Member, write: true);
+        await deletions.EnsureScheduledAsync(); // its uploads' objects are handed to object_deletions by the delete
         if (!await store.DeleteAsync(projectId, taskId, expectedVersion))
         {
             throw await store.ExistsAsync(projectId, taskId) ? ErrorCodes.Stale() : NotFound();
         }
+
+        await deletions.QueueAsync();
     }
 
     public async Task<TaskPage> List(long callerId, long projectId, TaskListQuery query)
@@ -149,31 +161,6 @@ public sealed class TasksGrain(TaskStore store, DomainClock clock) : Grain, ITas
         await RequireAsync(callerId, projectId, ProjectRoles.Member, write: true);
         await RequireTaskAsync(projectId, taskId);
         await store.RemoveDependencyAsync(projectId, taskId, otherTaskId);
-    }
-
-    public async Task<IReadOnlyList<TaskAttachment>> ListAttachments(long callerId, long projectId, long taskId)
-    {
-        await RequireAsync(callerId, projectId, ProjectRoles.Viewer);
-        await RequireTaskAsync(projectId, taskId);
-        return [.. (await store.ListAttachmentsAsync(projectId, taskId)).Select(TaskStore.ToAttachment)];
-    }
-
-    public async Task<TaskAttachment> AddLink(long callerId, long projectId, long taskId, string url, string? name)
-    {
-        await RequireAsync(callerId, projectId, ProjectRoles.Member, write: true);
-        var (link, linkName) = TaskRules.Link(url, name);
-        await RequireTaskAsync(projectId, taskId);
-        return TaskStore.ToAttachment(await store.AddLinkAsync(projectId, taskId, link, linkName, callerId, clock.UtcNow));
-    }
-
-    public async Task RemoveAttachment(long callerId, long projectId, long taskId, long attachmentId)
-    {
-        await RequireAsync(callerId, projectId, ProjectRoles.Member, write: true);
-        await RequireTaskAsync(projectId, taskId);
-        if (!await store.RemoveAttachmentAsync(projectId, taskId, attachmentId))
-        {
-            throw new DomainException(ErrorCodes.AttachmentNotFound, "This task has no such attachment.");
-        }
     }
 
     public async Task<SearchPage> Search(long callerId, SearchQuery query)

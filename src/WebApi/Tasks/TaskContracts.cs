@@ -49,11 +49,6 @@ public sealed record ActivityResponse(long Id, long ActorId, string Field, JsonE
     }
 }
 
-public sealed record AttachmentResponse(long Id, string Kind, string Name, string? Url, long CreatedBy, DateTimeOffset CreatedAt)
-{
-    public static AttachmentResponse From(TaskAttachment a) => new(a.Id, a.Kind, a.Name, a.Url, a.CreatedBy, a.CreatedAt);
-}
-
 public sealed record CreateTaskRequest(
     string? Title,
     string? Description = null,
@@ -67,8 +62,6 @@ public sealed record CreateTaskRequest(
 }
 
 public sealed record LabelRequest(string? Name, string? Color);
-
-public sealed record LinkRequest(string? Url, string? Name = null);
 
 /// <summary>A PATCH of a task: present fields change; <c>due_date: null</c> clears; anything unknown is refused.</summary>
 public sealed record TaskPatchRequest(

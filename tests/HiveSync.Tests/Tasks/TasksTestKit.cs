@@ -28,7 +28,11 @@ public static class TasksTestKit
 
     public static readonly string[] ActivityKeys = ["id", "actor_id", "field", "old_value", "new_value", "occurred_at"];
 
-    public static readonly string[] AttachmentKeys = ["id", "kind", "name", "url", "created_by", "created_at"];
+    public static readonly string[] AttachmentKeys =
+    [
+        "id", "kind", "status", "name", "url", "content_type", "size", "sha256", "download_url", "download_expires_at", "created_by", "created_at",
+        "completed_at", "upload",
+    ];
 
     // ---- paths ----
 
