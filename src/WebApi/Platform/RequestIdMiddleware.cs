@@ -8,8 +8,8 @@ namespace HiveSync.WebApi.Platform;
 /// <summary>
 /// Accepts a well-formed <c>X-Request-Id</c> or makes one, echoes it, and puts it in the log scope
 /// (every log line of the request) and in Orleans' request context (the grains' audit entries).
-/// Writes one access-log line per request: at Information for failures and slow answers, at Debug for the
-/// rest, so the console is not the bottleneck of a busy silo (set this category to Debug to see every request).
+/// Writes one access-log line per request: at Information for failures and slow answers (an event stream is never
+/// slow), at Debug for the rest, so the console is not the bottleneck of a busy silo (set this category to Debug to see every request).
 /// </summary>
 public sealed partial class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdMiddleware> logger)
 {
@@ -36,13 +36,17 @@ public sealed partial class RequestIdMiddleware(RequestDelegate next, ILogger<Re
         {
             var elapsed = Stopwatch.GetElapsedTime(started);
             var status = context.Response.StatusCode;
-            var level = status >= StatusCodes.Status400BadRequest || elapsed >= SlowAnswer ? LogLevel.Information : LogLevel.Debug;
+            var level = status >= StatusCodes.Status400BadRequest || (elapsed >= SlowAnswer && !IsStream(context)) ? LogLevel.Information : LogLevel.Debug;
             if (logger.IsEnabled(level))
             {
                 Answered(logger, level, context.Request.Method, context.Request.Path, status, elapsed.TotalMilliseconds);
             }
         }
     }
+
+    // An event stream is open for as long as its client listens: its length says nothing about how fast it answered.
+    private static bool IsStream(HttpContext context) =>
+        context.Response.ContentType?.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) == true;
 
     [LoggerMessage("HTTP {Method} {Path} answered {StatusCode} in {ElapsedMs:0.0} ms")]
     private static partial void Answered(ILogger logger, LogLevel level, string method, PathString path, int statusCode, double elapsedMs);

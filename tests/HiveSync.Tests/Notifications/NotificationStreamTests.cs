@@ -2,6 +2,7 @@ using System.Net;
 using HiveSync.Tests.Auth;
 using HiveSync.Tests.Platform;
 using HiveSync.Tests.Projects;
+using Microsoft.Extensions.Logging;
 using static HiveSync.Tests.Auth.AuthTestKit;
 using static HiveSync.Tests.Notifications.NotificationsTestKit;
 using static HiveSync.Tests.Projects.ProjectsTestKit;
@@ -9,7 +10,7 @@ using static HiveSync.Tests.Tasks.TasksTestKit;
 
 namespace HiveSync.Tests.Notifications;
 
-/// <summary>Short heartbeats, so a test sees them (and a revoked session's end) quickly; two streams a user.</summary>
+/// <summary>Short heartbeats, so a test sees them (and a revoked session's end) quickly; two streams a user; the access log on.</summary>
 public sealed class StreamSilo : TestSilo
 {
     public const int MaxStreams = 2;
@@ -20,6 +21,7 @@ public sealed class StreamSilo : TestSilo
         new("Notifications:Stream:MaxStreamsPerUser", MaxStreams.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         new("Notifications:Stream:BatchSize", "2"),
         new("Tiers:Free:MembersPerProject", "25"),
+        new("Logging:LogLevel:HiveSync.WebApi.Platform.RequestIdMiddleware", "Information"), // the access log's answers
     ];
 }
 
@@ -164,6 +166,34 @@ public sealed class NotificationStreamTests(StreamSilo silo) : IClassFixture<Str
         await using var stream = await NotificationStreamClient.OpenAsync(client, new TestRequest(HttpMethod.Get, NotificationStreamClient.Path) { Cookie = web.CookieHeader });
 
         await stream.NextAsync("ready");
+    }
+
+    [Fact]
+    public async Task A_stream_open_for_seconds_is_not_logged_as_a_slow_answer()
+    {
+        var log = new CapturedLog();
+        silo.Service<ILoggerFactory>().AddProvider(log);
+        var user = await silo.RegisterAsync();
+        await using (var stream = await NotificationStreamClient.OpenAsync(silo.Http, user.AccessToken))
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                await stream.NextAsync("heartbeat"); // five heartbeats 300 ms apart: well over the one-second mark
+            }
+
+            using var logout = await silo.SendAsync(HttpMethod.Post, "/api/v1/auth/logout", token: user.AccessToken);
+            Assert.True(await stream.EndsWithinAsync(TimeSpan.FromSeconds(15)));
+        }
+
+        // A failure after it is logged at Information: once its line is there, the stream's would be too.
+        using (var missing = await silo.GetAsync("/api/v1/no-such-route-" + Guid.NewGuid().ToString("N"), null))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        }
+
+        const string AccessLog = "HiveSync.WebApi.Platform.RequestIdMiddleware";
+        Assert.True(await Eventually.HoldsAsync(() => log.Lines(AccessLog, LogLevel.Information).Any(l => l.Contains("/api/v1/no-such-route-", StringComparison.Ordinal))));
+        Assert.DoesNotContain(log.Lines(AccessLog, LogLevel.Information), l => l.Contains(NotificationStreamClient.Path, StringComparison.Ordinal));
     }
 
     [Theory]
