@@ -56,13 +56,8 @@ public sealed class BillingEventProcessor(
         await store.MarkProcessedAsync(claim, Clock.UtcNow, outcome, parsed.EventName, parsed.SubscriptionId, userId);
     }
 
-    protected override AuditEntry GivenUpAudit(StoredWorkClaim claim, Exception? failure) => new(
-        AuditActions.BillingEventFailed,
-        null,
-        null,
-        "billing_event",
-        claim.Id.ToString(CultureInfo.InvariantCulture),
-        new { attempts = claim.Attempt, error = failure?.GetType().Name });
+    protected override AuditEntry GivenUpAudit(StoredWorkClaim claim, Exception? failure) =>
+        GivenUp(AuditActions.BillingEventFailed, "billing_event", claim, failure?.GetType().Name);
 
     /// <summary>Marks the event ignored, audited once: it reached us signed, so somebody should see why it changed nothing.</summary>
     private async Task IgnoreAsync(StoredWorkClaim claim, LemonSqueezyEvent parsed, string refusal)

@@ -49,13 +49,8 @@ public sealed class EmailDelivery(
         }
     }
 
-    protected override AuditEntry GivenUpAudit(StoredWorkClaim claim, Exception? failure) => new(
-        AuditActions.EmailFailed,
-        null,
-        null,
-        "email",
-        claim.Id.ToString(CultureInfo.InvariantCulture),
-        new { attempts = claim.Attempt, error = failure?.GetType().Name });
+    protected override AuditEntry GivenUpAudit(StoredWorkClaim claim, Exception? failure) =>
+        GivenUp(AuditActions.EmailFailed, "email", claim, failure?.GetType().Name);
 
     public static MimeMessage Compose(OutboxRow row, string from)
     {

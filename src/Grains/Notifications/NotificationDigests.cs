@@ -1,4 +1,3 @@
-using System.Globalization;
 using HiveSync.Grains.Audit;
 using HiveSync.Grains.Email;
 using HiveSync.Grains.Interfaces.Auth;
@@ -73,11 +72,6 @@ public sealed class NotificationDigests(
         }
     }
 
-    protected override AuditEntry GivenUpAudit(StoredWorkClaim claim, Exception? failure) => new(
-        AuditActions.NotificationDigestFailed,
-        null,
-        null,
-        "notification_digest",
-        claim.Id.ToString(CultureInfo.InvariantCulture),
-        new { attempts = claim.Attempt, error = failure?.GetType().Name });
+    protected override AuditEntry GivenUpAudit(StoredWorkClaim claim, Exception? failure) =>
+        GivenUp(AuditActions.NotificationDigestFailed, "notification_digest", claim, failure?.GetType().Name);
 }

@@ -116,6 +116,10 @@ public abstract class StoredWorkKind(StoredWorkTable table, DomainClock clock, I
     /// <summary>The audit entry written with the mark of an item given up; <paramref name="failure"/> is null when it was not attempted this time.</summary>
     protected abstract AuditEntry GivenUpAudit(StoredWorkClaim claim, Exception? failure);
 
+    /// <summary>The usual entry of an item given up: no actor, the item as its subject, its attempts and <paramref name="error"/>.</summary>
+    protected static AuditEntry GivenUp(string action, string subjectType, StoredWorkClaim claim, string? error) =>
+        new(action, null, null, subjectType, claim.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), new { attempts = claim.Attempt, error });
+
     private async Task AttemptAsync(StoredWorkClaim claim)
     {
         var o = Options;

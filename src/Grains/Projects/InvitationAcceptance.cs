@@ -1,4 +1,3 @@
-using System.Globalization;
 using HiveSync.Grains.Audit;
 using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.Grains.Interfaces.Projects;
@@ -43,11 +42,6 @@ public sealed class InvitationAcceptance(
         }
     }
 
-    protected override AuditEntry GivenUpAudit(StoredWorkClaim claim, Exception? failure) => new(
-        AuditActions.InvitationFailed,
-        null,
-        null,
-        "invitation",
-        claim.Id.ToString(CultureInfo.InvariantCulture),
-        new { attempts = claim.Attempt, error = failure?.Message });
+    protected override AuditEntry GivenUpAudit(StoredWorkClaim claim, Exception? failure) =>
+        GivenUp(AuditActions.InvitationFailed, "invitation", claim, failure?.Message);
 }

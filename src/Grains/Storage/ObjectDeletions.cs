@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dapper;
 using HiveSync.Grains.Audit;
 using HiveSync.Grains.Interfaces.Platform;
@@ -47,11 +46,6 @@ public sealed class ObjectDeletions(
         await Table.MarkDoneAsync(claim, Clock.UtcNow, DeletedOutcome);
     }
 
-    protected override AuditEntry GivenUpAudit(StoredWorkClaim claim, Exception? failure) => new(
-        AuditActions.ObjectDeletionFailed,
-        null,
-        null,
-        "object_deletion",
-        claim.Id.ToString(CultureInfo.InvariantCulture),
-        new { attempts = claim.Attempt, error = failure?.Message });
+    protected override AuditEntry GivenUpAudit(StoredWorkClaim claim, Exception? failure) =>
+        GivenUp(AuditActions.ObjectDeletionFailed, "object_deletion", claim, failure?.Message);
 }

@@ -1,10 +1,8 @@
 using System.Net;
 using System.Text.Json;
-using Dapper;
-using HiveSync.Grains.Interfaces.Notifications;
 using HiveSync.Tests.Platform;
+using HiveSync.Tests.Notifications;
 using HiveSync.Tests.Projects;
-using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using static HiveSync.Tests.Projects.ProjectsTestKit;
 
@@ -66,12 +64,7 @@ public sealed class EmailsOverSmtpTests(SmtpSilo silo) : IClassFixture<SmtpSilo>
             var guest = await silo.RegisterAsync(guestEmail);
             await VerifyFromReceivedAsync(guestEmail);
             Assert.True(await Eventually.HoldsAsync(async () => await silo.MemberRoleRowAsync(projectId, guest.UserId) is not null), "the guest never joined");
-            await using (var db = await silo.OpenDatabaseAsync())
-            {
-                await db.ExecuteAsync("UPDATE notification_digests SET next_attempt_at = now() WHERE user_id = @id AND processed_at IS NULL", new { id = guest.UserId });
-            }
-
-            await silo.Services.GetRequiredService<IGrainFactory>().GetGrain<INotificationDigestRetryGrain>(0).RetryDue();
+            await silo.SendDueDigestsAsync(guest.UserId);
             var digest = await ReceivedAsync(guestEmail, s => s.StartsWith("HiveSync: You were added to Orbit", StringComparison.Ordinal));
             Assert.Contains("/notifications", digest.TextBody, StringComparison.Ordinal);
         }

@@ -27,10 +27,13 @@ public static partial class PickupMail
             : [];
 
     /// <summary>The token of the <c>/{page}?token=</c> link in <paramref name="message"/>.</summary>
-    public static string LinkToken(MimeMessage message, string page)
+    public static string LinkToken(MimeMessage message, string page) => LinkToken(message.TextBody ?? "", page);
+
+    /// <summary>The token of the <c>/{page}?token=</c> link in a message's text.</summary>
+    public static string LinkToken(string text, string page)
     {
-        var match = Regex.Match(message.TextBody ?? "", $@"/{Regex.Escape(page)}\?token=(\S+)");
-        Assert.True(match.Success, $"no /{page} link in: {message.TextBody}");
+        var match = Regex.Match(text, $@"/{Regex.Escape(page)}\?token=(\S+)");
+        Assert.True(match.Success, $"no /{page} link in: {text}");
         return Uri.UnescapeDataString(match.Groups[1].Value);
     }
 

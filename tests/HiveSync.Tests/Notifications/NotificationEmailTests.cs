@@ -1,11 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Dapper;
-using HiveSync.Grains.Interfaces.Notifications;
 using HiveSync.Tests.Auth;
 using HiveSync.Tests.Platform;
 using HiveSync.Tests.Projects;
-using Microsoft.Extensions.DependencyInjection;
 using static HiveSync.Tests.Notifications.NotificationsTestKit;
 using static HiveSync.Tests.Projects.ProjectsTestKit;
 using static HiveSync.Tests.Tasks.TasksTestKit;
@@ -46,18 +44,6 @@ public sealed class NotificationEmailTests(DigestSilo silo) : IClassFixture<Dige
         }
     }
 
-    /// <summary>Makes the user's open digest due now and runs the digests' reminder tick at once.</summary>
-    private async Task SendDueDigestsAsync(long userId, bool makeDue = true)
-    {
-        if (makeDue)
-        {
-            await using var db = await silo.OpenDatabaseAsync();
-            await db.ExecuteAsync("UPDATE notification_digests SET next_attempt_at = now() WHERE user_id = @userId AND processed_at IS NULL", new { userId });
-        }
-
-        await silo.Services.GetRequiredService<IGrainFactory>().GetGrain<INotificationDigestRetryGrain>(0).RetryDue();
-    }
-
     private async Task<List<(string Subject, string Body)>> DigestsToAsync(string email)
     {
         await using var db = await silo.OpenDatabaseAsync();
@@ -72,7 +58,7 @@ public sealed class NotificationEmailTests(DigestSilo silo) : IClassFixture<Dige
         var (owner, member, projectId) = await TeamOfTwoAsync(); // "added" is the first notification
         await ChangeRolesAsync(owner, projectId, member, "viewer", "admin");
 
-        await SendDueDigestsAsync(member.UserId);
+        await silo.SendDueDigestsAsync(member.UserId);
 
         var (subject, body) = Assert.Single(await DigestsToAsync(member.Email));
         Assert.Equal("HiveSync: 3 new notifications", subject);
@@ -82,7 +68,7 @@ public sealed class NotificationEmailTests(DigestSilo silo) : IClassFixture<Dige
 
         // One more right after: it waits for the window (15 minutes) instead of sending a second email now.
         await ChangeRolesAsync(owner, projectId, member, "member");
-        await SendDueDigestsAsync(member.UserId, makeDue: false);
+        await silo.SendDueDigestsAsync(member.UserId, makeDue: false);
         Assert.Single(await DigestsToAsync(member.Email));
         await using (var db = await silo.OpenDatabaseAsync())
         {
@@ -90,7 +76,7 @@ public sealed class NotificationEmailTests(DigestSilo silo) : IClassFixture<Dige
             Assert.InRange(due - DateTime.UtcNow, TimeSpan.FromMinutes(14), TimeSpan.FromMinutes(16));
         }
 
-        await SendDueDigestsAsync(member.UserId);
+        await silo.SendDueDigestsAsync(member.UserId);
         var second = (await DigestsToAsync(member.Email))[1];
         Assert.Equal(1, Lines(second.Body));
         Assert.StartsWith("HiveSync: Your role in", second.Subject, StringComparison.Ordinal);
@@ -104,7 +90,7 @@ public sealed class NotificationEmailTests(DigestSilo silo) : IClassFixture<Dige
         var added = (await silo.NotificationsOfTypeAsync(member.AccessToken, MemberAdded)).Single()["id"]!.GetValue<long>();
         await silo.MarkReadAsync(member.AccessToken, [added]);
 
-        await SendDueDigestsAsync(member.UserId);
+        await silo.SendDueDigestsAsync(member.UserId);
 
         var (subject, body) = Assert.Single(await DigestsToAsync(member.Email));
         Assert.Equal("HiveSync: 5 new notifications", subject);
@@ -119,7 +105,7 @@ public sealed class NotificationEmailTests(DigestSilo silo) : IClassFixture<Dige
         var (_, member, _) = await TeamOfTwoAsync();
         await silo.MarkAllReadAsync(member.AccessToken);
 
-        await SendDueDigestsAsync(member.UserId);
+        await silo.SendDueDigestsAsync(member.UserId);
 
         Assert.Empty(await DigestsToAsync(member.Email));
         await using var db = await silo.OpenDatabaseAsync();
@@ -140,7 +126,7 @@ public sealed class NotificationEmailTests(DigestSilo silo) : IClassFixture<Dige
         Assert.Equal([TaskAssigned], (await silo.ListNotificationsAsync(member.AccessToken, "unread=true"))["items"]!.AsArray().Select(n => n!["type"]!.GetValue<string>()));
         Assert.Equal(1, await silo.UnreadCountAsync(member.AccessToken));
 
-        await SendDueDigestsAsync(member.UserId);
+        await silo.SendDueDigestsAsync(member.UserId);
         var (subject, body) = Assert.Single(await DigestsToAsync(member.Email));
         Assert.Equal(1, Lines(body));
         Assert.Contains("Your role in", subject, StringComparison.Ordinal);
@@ -162,7 +148,7 @@ public sealed class NotificationEmailTests(DigestSilo silo) : IClassFixture<Dige
             Assert.Equal(HttpStatusCode.Created, invited.StatusCode);
         }
 
-        await SendDueDigestsAsync(member.UserId);
+        await silo.SendDueDigestsAsync(member.UserId);
 
         Assert.Empty(await DigestsToAsync(member.Email));
         await using var db = await silo.OpenDatabaseAsync();

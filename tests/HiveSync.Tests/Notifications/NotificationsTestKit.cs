@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Dapper;
+using HiveSync.Grains.Interfaces.Notifications;
 using HiveSync.Tests.Platform;
 using static HiveSync.Tests.Auth.AuthTestKit;
 using static HiveSync.Tests.Projects.ProjectsTestKit;
@@ -7,7 +8,7 @@ using static HiveSync.Tests.Tasks.TasksTestKit;
 
 namespace HiveSync.Tests.Notifications;
 
-/// <summary>Requests and database look-ups of the notification tests, over HTTP and SQL only.</summary>
+/// <summary>Requests and database look-ups of the notification tests, over HTTP and SQL (and the digests' reminder tick, run at once).</summary>
 public static class NotificationsTestKit
 {
     public const string NotificationsPath = "/api/v1/notifications";
@@ -213,6 +214,18 @@ public static class NotificationsTestKit
         var users = await db.QueryAsync<long>(
             "SELECT user_id FROM notifications WHERE project_id = @projectId AND type = @type AND shown ORDER BY user_id", new { projectId, type });
         return users.AsList();
+    }
+
+    /// <summary>Makes the user's open digest due now (unless <paramref name="makeDue"/> is false) and runs the digests' reminder tick at once.</summary>
+    public static async Task SendDueDigestsAsync(this TestSilo silo, long userId, bool makeDue = true)
+    {
+        if (makeDue)
+        {
+            await using var db = await silo.OpenDatabaseAsync();
+            await db.ExecuteAsync("UPDATE notification_digests SET next_attempt_at = now() WHERE user_id = @userId AND processed_at IS NULL", new { userId });
+        }
+
+        await silo.Service<IGrainFactory>().GetGrain<INotificationDigestRetryGrain>(0).RetryDue();
     }
 
     public static async Task<long> UnreadRowsAsync(this TestSilo silo, long userId)
