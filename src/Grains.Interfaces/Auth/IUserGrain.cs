@@ -23,7 +23,7 @@ public interface IUserGrain : IGrainWithIntegerKey
     Task<IssuedSession> SignIn(string password, DeviceInfo device);
 
     /// <summary>Rotates the refresh token of a session; a used token revokes the whole session.</summary>
-    Task<IssuedSession> Refresh(Guid sessionId, byte[] refreshTokenHash, DeviceInfo device);
+    Task<IssuedSession> Refresh(Guid sessionId, string refreshToken, DeviceInfo device);
 
     /// <summary>
     /// Whether an access token's session is still live; records when it was last seen. With a route group, a live

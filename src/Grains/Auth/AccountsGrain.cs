@@ -179,13 +179,12 @@ public sealed class AccountsGrain(
             throw DomainException.Validation("refresh_token", "Required.");
         }
 
-        var hash = RefreshTokens.Hash(refreshToken);
         if (RefreshTokens.TryReadOwner(refreshToken, out var userId, out var sessionId))
         {
-            return await GrainFactory.GetGrain<IUserGrain>(userId).Refresh(sessionId, hash, device); // no lookup: the token names its session
+            return await GrainFactory.GetGrain<IUserGrain>(userId).Refresh(sessionId, refreshToken, device); // no lookup: the token names its session
         }
 
-        var row = RefreshTokens.LooksLikeLegacy(refreshToken) ? await store.FindRefreshTokenAsync(hash) : null;
+        var row = RefreshTokens.LooksLikeLegacy(refreshToken) ? await store.FindRefreshTokenAsync(RefreshTokens.Hash(refreshToken)) : null;
         if (row is null)
         {
             throw AuthErrors.RefreshTokenInvalid();
@@ -196,7 +195,7 @@ public sealed class AccountsGrain(
             throw AuthErrors.RefreshTokenExpired();
         }
 
-        return await GrainFactory.GetGrain<IUserGrain>(row.UserId).Refresh(row.SessionId, hash, device);
+        return await GrainFactory.GetGrain<IUserGrain>(row.UserId).Refresh(row.SessionId, refreshToken, device);
     }
 
     private static void ValidateDevice(DeviceInfo device)

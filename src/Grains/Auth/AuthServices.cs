@@ -14,6 +14,7 @@ public static class AuthServices
             AuthOptions.Section,
             o => o.SigningKey is null || IsStrongKey(o.SigningKey) ? [] : ["Auth:SigningKey must be base64 of at least 32 bytes."]);
         services.AddSingleton<UserStore>();
+        services.AddSingleton<RefreshTokenKey>();
         services.AddSingleton<AccountEmails>();
         services.AddSingleton<PasswordHashing>();
         return services;

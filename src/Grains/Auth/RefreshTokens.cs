@@ -6,47 +6,99 @@ using System.Text;
 namespace HiveSync.Grains.Auth;
 
 /// <summary>
-/// Opaque refresh tokens, shown to the client once and stored only as SHA-256:
-/// <c>hsr2.{user id}.{session id}.{256 random bits}</c>. Naming their user and session lets a refresh go straight
-/// to the user's grain, whose one statement tells a live token from a spent, expired or unknown one; the random part
-/// is the secret. Tokens issued before had only the random part (<c>hsr_...</c>) and are still found by their hash.
+/// Opaque refresh tokens, shown to the client once. Current tokens are signed, not stored:
+/// <c>hsr3.{user id}.{session id}.{generation}.{HMAC-SHA256 of the text before it}</c>. The session's row keeps only
+/// the generation of its current token, so a rotation is one update of that row; a genuine token of an older
+/// generation is a reuse, a token whose MAC fails was never issued. Tokens issued before were random and are found by
+/// their SHA-256 in <c>refresh_tokens</c>: <c>hsr2.{user id}.{session id}.{256 random bits}</c> (naming their owner) and
+/// <c>hsr_{256 random bits}</c> (found by the hash alone); they rotate into the signed form.
 /// </summary>
 public static class RefreshTokens
 {
+    private const string SignedPrefix = "hsr3.";
+    private const string NamedPrefix = "hsr2.";
     private const string LegacyPrefix = "hsr_";
-    private const string Prefix = "hsr2.";
-    private const int SecretLength = 43; // 32 bytes in unpadded base64url
+    private const int SecretLength = 43; // 32 bytes in unpadded base64url: the random part, or the MAC
+    private const int MaxLength = 160;
 
-    public static (string Token, byte[] Hash) Create(long userId, Guid sessionId)
+    /// <summary>The token of <paramref name="generation"/> for a session, signed with <paramref name="key"/> (<see cref="RefreshTokenKey"/>).</summary>
+    public static string Create(long userId, Guid sessionId, long generation, byte[] key)
     {
-        var secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-        var token = string.Create(CultureInfo.InvariantCulture, $"{Prefix}{userId}.{sessionId:N}.{secret}");
-        return (token, Hash(token));
+        var signed = string.Create(CultureInfo.InvariantCulture, $"{SignedPrefix}{userId}.{sessionId:N}.{generation}");
+        return $"{signed}.{Base64Url.EncodeToString(Mac(signed, key))}";
     }
 
-    public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
-
-    /// <summary>The user and session a current token names; false for anything else (legacy tokens included).</summary>
-    public static bool TryReadOwner(string? token, out long userId, out Guid sessionId)
+    /// <summary>A token of the signed form, read but not yet checked: <see cref="SignedRefreshToken.IsGenuine"/> does that.</summary>
+    public static bool TryReadSigned(string? text, out SignedRefreshToken token)
     {
-        userId = 0;
-        sessionId = Guid.Empty;
-        if (token is null || token.Length > 128 || !token.StartsWith(Prefix, StringComparison.Ordinal))
+        token = default;
+        if (!HasShape(text, SignedPrefix, 4, out var parts)
+            || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var generation))
         {
             return false;
         }
 
-        var parts = token[Prefix.Length..].Split('.');
-        return parts.Length == 3
-            && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out userId) && userId > 0
-            && Guid.TryParseExact(parts[1], "N", out sessionId)
-            && IsSecret(parts[2]);
+        token = new SignedRefreshToken(long.Parse(parts[0], CultureInfo.InvariantCulture), Guid.ParseExact(parts[1], "N"), generation, text!);
+        return true;
     }
 
-    /// <summary>Cheap shape check of a legacy token so garbage never reaches the database.</summary>
+    /// <summary>The user and session a signed or a hashed <c>hsr2</c> token names; false for anything else (<c>hsr_</c> included).</summary>
+    public static bool TryReadOwner(string? token, out long userId, out Guid sessionId)
+    {
+        if (TryReadSigned(token, out var current))
+        {
+            (userId, sessionId) = (current.UserId, current.SessionId);
+            return true;
+        }
+
+        (userId, sessionId) = (0, Guid.Empty);
+        if (!HasShape(token, NamedPrefix, 3, out var parts))
+        {
+            return false;
+        }
+
+        (userId, sessionId) = (long.Parse(parts[0], CultureInfo.InvariantCulture), Guid.ParseExact(parts[1], "N"));
+        return true;
+    }
+
+    /// <summary>What <c>refresh_tokens</c> keeps of a hashed (<c>hsr2</c>, <c>hsr_</c>) token.</summary>
+    public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    /// <summary>Cheap shape check of an <c>hsr_</c> token so garbage never reaches the database.</summary>
     public static bool LooksLikeLegacy(string? token) =>
         token is { Length: 47 } && token.StartsWith(LegacyPrefix, StringComparison.Ordinal) && IsSecret(token[LegacyPrefix.Length..]);
 
+    internal static byte[] Mac(string signedText, byte[] key) => HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(signedText));
+
+    // prefix, then a positive user id, a session id in "N" form, the middle parts, and the 43-character secret or MAC.
+    private static bool HasShape(string? token, string prefix, int count, out string[] parts)
+    {
+        parts = [];
+        if (token is null || token.Length > MaxLength || !token.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        parts = token[prefix.Length..].Split('.');
+        return parts.Length == count
+            && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var userId) && userId > 0
+            && Guid.TryParseExact(parts[1], "N", out _)
+            && IsSecret(parts[^1]);
+    }
+
     private static bool IsSecret(string text) =>
         text.Length == SecretLength && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+}
+
+/// <summary>A presented token of the signed form: what it claims, and whether its MAC proves that this server issued it.</summary>
+public readonly record struct SignedRefreshToken(long UserId, Guid SessionId, long Generation, string Token)
+{
+    public bool IsGenuine(byte[] key)
+    {
+        var cut = Token.LastIndexOf('.');
+        Span<byte> presented = stackalloc byte[32];
+        return Base64Url.TryDecodeFromChars(Token.AsSpan(cut + 1), presented, out var length)
+            && length == 32
+            && CryptographicOperations.FixedTimeEquals(presented, RefreshTokens.Mac(Token[..cut], key));
+    }
 }

@@ -18,6 +18,7 @@ namespace HiveSync.Grains.Auth;
 /// </summary>
 public sealed class UserGrain(
     UserStore store,
+    RefreshTokenKey refreshKey,
     AuditLog audit,
     PasswordHashing passwords,
     IOptionsMonitor<AuthOptions> options,
@@ -75,16 +76,17 @@ public sealed class UserGrain(
         return result;
     }
 
-    public async Task<IssuedSession> Refresh(Guid sessionId, byte[] refreshTokenHash, DeviceInfo device)
+    public async Task<IssuedSession> Refresh(Guid sessionId, string refreshToken, DeviceInfo device)
     {
+        var signed = RefreshTokens.TryReadSigned(refreshToken, out var presented);
+        if (signed && (presented.UserId != UserId || presented.SessionId != sessionId || !presented.IsGenuine(refreshKey.Current)))
+        {
+            throw AuthErrors.RefreshTokenInvalid(); // never issued (forged or mistyped): no query, and no reason to end anything
+        }
+
         if (_user is not { } user || !_sessions.TryGetValue(sessionId, out var session))
         {
-            // Not live here: expired (and dropped from memory), or never this user's. Only a token that was really
-            // issued for the session may learn that it expired; anything else is answered like garbage.
-            var row = _user is null ? null : await store.FindRefreshTokenAsync(refreshTokenHash);
-            throw row is not null && row.SessionId == sessionId && row.UserId == UserId && row.ExpiresAt <= Now
-                ? AuthErrors.RefreshTokenExpired()
-                : AuthErrors.RefreshTokenInvalid();
+            throw await NotLiveAsync(sessionId, signed ? null : RefreshTokens.Hash(refreshToken));
         }
 
         if (session.ExpiresAt <= Now)
@@ -92,9 +94,12 @@ public sealed class UserGrain(
             throw AuthErrors.RefreshTokenExpired();
         }
 
-        var (token, hash) = RefreshTokens.Create(user.Id, sessionId);
         var renewed = session.Renewed(Now, options.CurrentValue.RefreshTokenLifetime, device);
-        switch (await store.RotateRefreshTokenAsync(renewed, refreshTokenHash, hash))
+        var outcome = !signed ? await store.SpendHashedRefreshTokenAsync(renewed, RefreshTokens.Hash(refreshToken))
+            : session.RefreshGeneration is not { } current || presented.Generation > current ? RefreshOutcome.Unknown
+            : presented.Generation < current ? RefreshOutcome.Spent
+            : await store.RenewSessionAsync(renewed, presented.Generation);
+        switch (outcome)
         {
             case RefreshOutcome.Spent:
                 // A refresh token works once. A second use means it leaked (or raced): end the session for everyone.
@@ -102,14 +107,29 @@ public sealed class UserGrain(
                 await audit.WriteAsync(new AuditEntry(AuditActions.RefreshTokenReuse, user.Id, device, "session", sessionId.ToString()));
                 throw new DomainException(ErrorCodes.AuthSessionRevoked, "This refresh token was already used; the session has been revoked. Sign in again.");
             case RefreshOutcome.Unknown:
-                throw AuthErrors.RefreshTokenInvalid(); // never issued for this session (forged or mistyped): no reason to end it
+                throw AuthErrors.RefreshTokenInvalid(); // never issued for this session: no reason to end it
             case RefreshOutcome.Expired:
                 throw AuthErrors.RefreshTokenExpired();
         }
 
         _sessions[sessionId] = renewed;
-        return new IssuedSession(ToAccount(user), sessionId, token, renewed.ExpiresAt.AsUtc());
+        return new IssuedSession(ToAccount(user), sessionId, RefreshTokenOf(renewed), renewed.ExpiresAt.AsUtc());
     }
+
+    // The session is not live here: expired (and dropped from memory), revoked, or never this user's. Only a token
+    // really issued for it (a genuine signature, or a hashed row of the session) may learn that it expired; anything
+    // else is answered like garbage.
+    private async Task<DomainException> NotLiveAsync(Guid sessionId, byte[]? hashedToken)
+    {
+        var expiresAt = _user is null ? null
+            : hashedToken is null ? await store.FindSessionExpiryAsync(sessionId, UserId)
+            : await store.FindRefreshTokenAsync(hashedToken) is { } row && row.SessionId == sessionId && row.UserId == UserId ? row.ExpiresAt
+            : null;
+        return expiresAt <= Now ? AuthErrors.RefreshTokenExpired() : AuthErrors.RefreshTokenInvalid();
+    }
+
+    private string RefreshTokenOf(SessionRow session) =>
+        RefreshTokens.Create(session.UserId, session.Id, session.RefreshGeneration!.Value, refreshKey.Current);
 
     public Task<SessionCheck> CheckSession(Guid sessionId, string? rateLimitGroup = null) =>
         Task.FromResult(Check(sessionId, rateLimitGroup));
@@ -161,7 +181,7 @@ public sealed class UserGrain(
             session.ExpiresAt = issuing.ExpiresAt;
         }
 
-        await store.CreateCookieSessionAsync(session);
+        await store.CreateSessionAsync(session);
         Remember(session);
         await audit.WriteAsync(new AuditEntry(AuditActions.SessionTokenExchanged, _user.Id, device, "session", session.Id.ToString(), new { kind = "cookie", issuing_session_id = issuingSessionId }));
         return new IssuedCookieSession(ToAccount(_user), session.Id, session.ExpiresAt.AsUtc());
@@ -305,10 +325,9 @@ public sealed class UserGrain(
     {
         var user = RequireUser();
         var session = await NewSessionAsync(user, device);
-        var (token, hash) = RefreshTokens.Create(user.Id, session.Id);
-        await store.CreateSessionAsync(session, hash);
+        await store.CreateSessionAsync(session);
         Remember(session);
-        return new IssuedSession(ToAccount(user), session.Id, token, session.ExpiresAt.AsUtc());
+        return new IssuedSession(ToAccount(user), session.Id, RefreshTokenOf(session), session.ExpiresAt.AsUtc());
     }
 
     /// <summary>A new session row for this device, after making room for it under the per-user limit.</summary>
@@ -327,6 +346,7 @@ public sealed class UserGrain(
             CreatedAt = now,
             LastSeenAt = now,
             ExpiresAt = now + options.CurrentValue.RefreshTokenLifetime,
+            RefreshGeneration = kind == SessionKinds.Device ? 0 : null,
         };
     }
 

@@ -67,6 +67,9 @@ public sealed class SessionRow
 
     public DateTime ExpiresAt { get; set; }
 
+    /// <summary>The generation of the session's current refresh token; null: a cookie session, or a hashed token (issued before).</summary>
+    public long? RefreshGeneration { get; set; }
+
     /// <summary>
     /// When the session was last used, to the request: not a column. <see cref="LastSeenAt"/> is what is stored and
     /// shown (written at most once a minute); this only orders evictions (least recently used first).
@@ -77,12 +80,13 @@ public sealed class SessionRow
         set;
     }
 
-    /// <summary>The session after a refresh at <paramref name="now"/>: extended, with the caller's latest address.</summary>
+    /// <summary>The session after a refresh at <paramref name="now"/>: extended, at the next generation, with the caller's latest address.</summary>
     public SessionRow Renewed(DateTime now, TimeSpan lifetime, HiveSync.Grains.Interfaces.Auth.DeviceInfo device)
     {
         var renewed = (SessionRow)MemberwiseClone();
         renewed.LastSeenAt = now;
         renewed.ExpiresAt = now + lifetime;
+        renewed.RefreshGeneration = (RefreshGeneration ?? 0) + 1;
         renewed.IpAddress = device.IpAddress ?? IpAddress;
         renewed.UserAgent = device.UserAgent ?? UserAgent;
         return renewed;
@@ -91,7 +95,7 @@ public sealed class SessionRow
 
 public sealed record RefreshTokenRow(Guid SessionId, long UserId, DateTime ExpiresAt, DateTime? UsedAt);
 
-/// <summary>What a refresh did with the presented token (<see cref="UserStore.RotateRefreshTokenAsync"/>).</summary>
+/// <summary>What a refresh did with the presented token (<see cref="UserStore.RenewSessionAsync"/>, <see cref="UserStore.SpendHashedRefreshTokenAsync"/>).</summary>
 public enum RefreshOutcome
 {
     Rotated,
@@ -133,26 +137,23 @@ public sealed partial class UserStore(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync();
         var rows = await connection.QueryAsync<SessionRow>(
             """
-            SELECT id, user_id, kind, device_name, user_agent, ip_address, created_at, last_seen_at, expires_at
+            SELECT id, user_id, kind, device_name, user_agent, ip_address, created_at, last_seen_at, expires_at, refresh_generation
             FROM device_sessions WHERE user_id = @userId AND revoked_at IS NULL AND expires_at > @now
             """,
             new { userId, now });
         return rows.AsList();
     }
 
-    public async Task CreateSessionAsync(SessionRow session, byte[] refreshTokenHash)
+    /// <summary>A device session (refreshable, from generation 0) or a cookie session (no refresh token, fixed expiry).</summary>
+    public async Task CreateSessionAsync(SessionRow session)
     {
         await using var connection = await db.OpenConnectionAsync();
-        await using var tx = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync(
             """
-            INSERT INTO device_sessions (id, user_id, device_name, user_agent, ip_address, created_at, last_seen_at, expires_at)
-            VALUES (@Id, @UserId, @DeviceName, @UserAgent, @IpAddress, @CreatedAt, @LastSeenAt, @ExpiresAt)
+            INSERT INTO device_sessions (id, user_id, kind, device_name, user_agent, ip_address, created_at, last_seen_at, expires_at, refresh_generation)
+            VALUES (@Id, @UserId, @Kind, @DeviceName, @UserAgent, @IpAddress, @CreatedAt, @LastSeenAt, @ExpiresAt, @RefreshGeneration)
             """,
-            session,
-            tx);
-        await InsertRefreshTokenAsync(connection, tx, session, refreshTokenHash);
-        await tx.CommitAsync();
+            session);
     }
 
     /// <summary>The plan timeline billing last handed over (<c>IUserGrain.SetPlan</c>); none: empty (free).</summary>
@@ -174,27 +175,44 @@ public sealed partial class UserStore(NpgsqlDataSource db)
             new { userId, timeline = System.Text.Json.JsonSerializer.Serialize(timeline), now });
     }
 
-    /// <summary>A cookie session (web frontend): no refresh token, it ends at its expiry or when revoked.</summary>
-    public async Task CreateCookieSessionAsync(SessionRow session)
+    /// <summary>
+    /// Renews a session whose current token is of generation <paramref name="presented"/> and moves it to the renewed
+    /// row's generation, in one statement: only if the session is live and still at that generation. Otherwise the
+    /// answer says why not (a later generation was issued: the presented token is spent).
+    /// </summary>
+    public async Task<RefreshOutcome> RenewSessionAsync(SessionRow renewed, long presented)
     {
         await using var connection = await db.OpenConnectionAsync();
-        await connection.ExecuteAsync(
+        return ReadOutcome(await connection.ExecuteScalarAsync<string?>(
             """
-            INSERT INTO device_sessions (id, user_id, kind, device_name, user_agent, ip_address, created_at, last_seen_at, expires_at)
-            VALUES (@Id, @UserId, @Kind, @DeviceName, @UserAgent, @IpAddress, @CreatedAt, @LastSeenAt, @ExpiresAt)
+            WITH renewed AS (
+                UPDATE device_sessions SET refresh_generation = @RefreshGeneration, expires_at = @ExpiresAt, last_seen_at = @LastSeenAt, ip_address = @IpAddress, user_agent = @UserAgent
+                WHERE id = @Id AND refresh_generation = @presented AND revoked_at IS NULL AND expires_at > @LastSeenAt
+                RETURNING id
+            )
+            SELECT CASE
+                WHEN EXISTS (SELECT 1 FROM renewed) THEN 'rotated'
+                ELSE (SELECT CASE
+                    WHEN revoked_at IS NOT NULL THEN 'unknown'
+                    WHEN refresh_generation > @presented THEN 'spent'
+                    WHEN expires_at <= @LastSeenAt THEN 'expired'
+                    ELSE 'unknown' END
+                    FROM device_sessions WHERE id = @Id)
+            END
             """,
-            session);
+            new { presented, renewed.Id, renewed.RefreshGeneration, renewed.LastSeenAt, renewed.ExpiresAt, renewed.IpAddress, renewed.UserAgent }));
     }
 
     /// <summary>
-    /// Spends the presented refresh token and issues its successor, in one statement (atomic, one round trip): the
-    /// successor exists, and the session is renewed, only if the presented token is this session's, live and unused.
-    /// Otherwise the answer says why not: spent before (reuse), never issued for this session, or expired.
+    /// Spends a hashed refresh token (issued before tokens were signed) and renews its session at the renewed row's
+    /// generation, in one statement: only if the token is this session's, live and unused. Otherwise the answer says
+    /// why not: spent before (reuse), never issued for this session, or expired. Used rows are kept until they expire,
+    /// so a replay is still recognised; each rotation prunes the session's expired ones.
     /// </summary>
-    public async Task<RefreshOutcome> RotateRefreshTokenAsync(SessionRow session, byte[] presentedHash, byte[] newHash)
+    public async Task<RefreshOutcome> SpendHashedRefreshTokenAsync(SessionRow renewed, byte[] presentedHash)
     {
         await using var connection = await db.OpenConnectionAsync();
-        var outcome = await connection.ExecuteScalarAsync<string>(
+        return ReadOutcome(await connection.ExecuteScalarAsync<string?>(
             """
             WITH presented AS (
                 SELECT used_at, expires_at FROM refresh_tokens WHERE token_hash = @presentedHash AND session_id = @Id
@@ -202,11 +220,8 @@ public sealed partial class UserStore(NpgsqlDataSource db)
                 UPDATE refresh_tokens SET used_at = @LastSeenAt
                 WHERE token_hash = @presentedHash AND session_id = @Id AND used_at IS NULL AND expires_at > @LastSeenAt
                 RETURNING session_id
-            ), successor AS (
-                INSERT INTO refresh_tokens (token_hash, session_id, user_id, issued_at, expires_at)
-                SELECT @newHash, @Id, @UserId, @LastSeenAt, @ExpiresAt FROM spent
             ), renewed AS (
-                UPDATE device_sessions SET expires_at = @ExpiresAt, last_seen_at = @LastSeenAt, ip_address = @IpAddress, user_agent = @UserAgent
+                UPDATE device_sessions SET refresh_generation = @RefreshGeneration, expires_at = @ExpiresAt, last_seen_at = @LastSeenAt, ip_address = @IpAddress, user_agent = @UserAgent
                 WHERE id IN (SELECT session_id FROM spent)
             ), pruned AS (
                 DELETE FROM refresh_tokens WHERE session_id IN (SELECT session_id FROM spent) AND expires_at < @LastSeenAt AND token_hash <> @presentedHash
@@ -218,14 +233,15 @@ public sealed partial class UserStore(NpgsqlDataSource db)
                 ELSE 'expired'
             END
             """,
-            new { presentedHash, newHash, session.Id, session.UserId, session.LastSeenAt, session.ExpiresAt, session.IpAddress, session.UserAgent });
-        return outcome switch
-        {
-            "rotated" => RefreshOutcome.Rotated,
-            "spent" => RefreshOutcome.Spent,
-            "expired" => RefreshOutcome.Expired,
-            _ => RefreshOutcome.Unknown,
-        };
+            new { presentedHash, renewed.Id, renewed.RefreshGeneration, renewed.LastSeenAt, renewed.ExpiresAt, renewed.IpAddress, renewed.UserAgent }));
+    }
+
+    /// <summary>When a live (unrevoked) session of the user expires, or expired; null when there is none.</summary>
+    public async Task<DateTime?> FindSessionExpiryAsync(Guid sessionId, long userId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<DateTime?>(
+            "SELECT expires_at FROM device_sessions WHERE id = @sessionId AND user_id = @userId AND revoked_at IS NULL", new { sessionId, userId });
     }
 
     public async Task<RefreshTokenRow?> FindRefreshTokenAsync(byte[] tokenHash)
@@ -313,9 +329,11 @@ public sealed partial class UserStore(NpgsqlDataSource db)
         return change;
     }
 
-    private static async Task InsertRefreshTokenAsync(NpgsqlConnection connection, NpgsqlTransaction tx, SessionRow session, byte[] tokenHash) =>
-        await connection.ExecuteAsync(
-            "INSERT INTO refresh_tokens (token_hash, session_id, user_id, issued_at, expires_at) VALUES (@tokenHash, @Id, @UserId, @LastSeenAt, @ExpiresAt)",
-            new { tokenHash, session.Id, session.UserId, session.LastSeenAt, session.ExpiresAt },
-            tx);
+    private static RefreshOutcome ReadOutcome(string? outcome) => outcome switch
+    {
+        "rotated" => RefreshOutcome.Rotated,
+        "spent" => RefreshOutcome.Spent,
+        "expired" => RefreshOutcome.Expired,
+        _ => RefreshOutcome.Unknown,
+    };
 }

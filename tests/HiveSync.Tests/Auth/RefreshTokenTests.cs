@@ -1,6 +1,7 @@
 using Dapper;
 using System.Net;
 using System.Text.Json.Nodes;
+using HiveSync.Grains.Auth;
 using HiveSync.Tests.Platform;
 using static HiveSync.Tests.Auth.AuthTestKit;
 
@@ -256,9 +257,15 @@ public sealed class RefreshTokenTests(TestSilo silo) : IClassFixture<TestSilo>
     public async Task A_refresh_token_naming_no_such_user_or_session_is_401_AUTH_TOKEN_INVALID()
     {
         var user = await silo.RegisterAsync();
-        var secret = user.RefreshToken[(user.RefreshToken.LastIndexOf('.') + 1)..];
+        var mac = user.RefreshToken[(user.RefreshToken.LastIndexOf('.') + 1)..];
 
-        foreach (var token in new[] { $"hsr2.{long.MaxValue}.{user.SessionId:N}.{secret}", $"hsr2.{user.UserId}.{Guid.NewGuid():N}.{secret}" })
+        foreach (var token in new[]
+        {
+            $"hsr3.{long.MaxValue}.{user.SessionId:N}.0.{mac}",
+            $"hsr3.{user.UserId}.{Guid.NewGuid():N}.0.{mac}",
+            $"hsr2.{long.MaxValue}.{user.SessionId:N}.{mac}",
+            $"hsr2.{user.UserId}.{Guid.NewGuid():N}.{mac}",
+        })
         {
             using var response = await silo.RefreshResponseAsync(token);
             await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "AUTH_TOKEN_INVALID");
@@ -266,24 +273,63 @@ public sealed class RefreshTokenTests(TestSilo silo) : IClassFixture<TestSilo>
     }
 
     [Fact]
-    public async Task A_refresh_token_issued_before_tokens_named_their_session_still_rotates_once()
+    public async Task A_genuine_token_of_a_generation_never_issued_is_401_AUTH_TOKEN_INVALID_and_ends_nothing()
     {
         var user = await silo.RegisterAsync();
-        var legacy = "hsr_" + System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var ahead = RefreshTokens.Create(user.UserId, user.SessionId, 5, silo.Service<RefreshTokenKey>().Current);
+
+        using (var response = await silo.RefreshResponseAsync(ahead))
+        {
+            await response.AssertErrorAsync(HttpStatusCode.Unauthorized, "AUTH_TOKEN_INVALID");
+        }
+
+        await silo.AssertAcceptedAsync(user.AccessToken);
+        await silo.RefreshAsync(user);
+    }
+
+    [Fact]
+    public async Task A_rotation_keeps_only_the_generation_in_the_session_row()
+    {
+        var current = await silo.RegisterAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            current = await silo.RefreshAsync(current);
+        }
+
+        Assert.Matches($"^hsr3\\.{current.UserId}\\.{current.SessionId:N}\\.3\\.", current.RefreshToken);
+        await using var db = await silo.OpenDatabaseAsync();
+        Assert.Equal(3L, await db.ExecuteScalarAsync<long?>("SELECT refresh_generation FROM device_sessions WHERE id = @SessionId", new { current.SessionId }));
+        Assert.Equal(0L, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM refresh_tokens WHERE session_id = @SessionId", new { current.SessionId }));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_hashed_refresh_token_issued_before_tokens_were_signed_rotates_once_into_the_signed_form(bool namesItsSession)
+    {
+        var user = await silo.RegisterAsync();
+        var secret = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var hashed = namesItsSession ? $"hsr2.{user.UserId}.{user.SessionId:N}.{secret}" : "hsr_" + secret;
         await using (var db = await silo.OpenDatabaseAsync())
         {
+            // The session as it was before: no generation, its token a row of refresh_tokens.
             await db.ExecuteAsync(
-                "INSERT INTO refresh_tokens (token_hash, session_id, user_id, issued_at, expires_at) VALUES (@hash, @session, @user, now(), now() + interval '1 day')",
-                new { hash = HiveSync.Grains.Auth.RefreshTokens.Hash(legacy), session = user.SessionId, user = user.UserId });
+                """
+                UPDATE device_sessions SET refresh_generation = NULL WHERE id = @session;
+                INSERT INTO refresh_tokens (token_hash, session_id, user_id, issued_at, expires_at) VALUES (@hash, @session, @user, now(), now() + interval '1 day');
+                """,
+                new { hash = RefreshTokens.Hash(hashed), session = user.SessionId, user = user.UserId });
         }
 
-        using (var response = await silo.RefreshResponseAsync(legacy))
+        SignedIn successor;
+        using (var response = await silo.RefreshResponseAsync(hashed))
         {
-            var body = await response.AssertOkJsonAsync();
-            Assert.StartsWith("hsr2.", body["data"]!["refresh_token"]!.GetValue<string>(), StringComparison.Ordinal);
+            successor = SignedIn.From((await response.AssertOkJsonAsync())["data"]!, user.Password);
+            Assert.StartsWith($"hsr3.{user.UserId}.{user.SessionId:N}.1.", successor.RefreshToken, StringComparison.Ordinal);
         }
 
-        using var replay = await silo.RefreshResponseAsync(legacy);
+        await silo.RefreshAsync(successor);
+        using var replay = await silo.RefreshResponseAsync(hashed);
         await replay.AssertErrorAsync(HttpStatusCode.Unauthorized, "AUTH_SESSION_REVOKED");
     }
 }

@@ -52,7 +52,7 @@ public sealed class RegisterTests(TestSilo silo) : IClassFixture<TestSilo>
         // Issued at some instant of the request (however long it took), for exactly 15 minutes and 30 days.
         Assert.InRange(accessExpires, before.AddMinutes(15).AddMilliseconds(-1), after.AddMinutes(15));
         Assert.InRange(refreshExpires, before.AddDays(30).AddMilliseconds(-1), after.AddDays(30));
-        Assert.StartsWith("hsr2.", data["refresh_token"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith("hsr3.", data["refresh_token"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.True(Guid.TryParse(data["session_id"]!.GetValue<string>(), out _));
         var row = await silo.UserRowAsync(email);
         Assert.NotNull(row);

@@ -34,6 +34,14 @@ public sealed class UserGrainTests(UserGrainCluster fixture) : IClassFixture<Use
         Assert.Equal(SessionCheckResult.Expired, (await user.CheckSession(session.SessionId)).Result);
         var refresh = await Assert.ThrowsAsync<DomainException>(() => Accounts.Refresh(session.RefreshToken, Device));
         Assert.Equal(ErrorCodes.AuthTokenExpired.Code, refresh.Code);
+
+        // A new activation no longer holds the session: the genuine token still learns that it expired, a forged one does not.
+        await fixture.Cluster.DeactivateAsync(user);
+        var reloaded = await Assert.ThrowsAsync<DomainException>(() => Accounts.Refresh(session.RefreshToken, Device));
+        Assert.Equal(ErrorCodes.AuthTokenExpired.Code, reloaded.Code);
+        var forged = session.RefreshToken[..session.RefreshToken.LastIndexOf('.')] + "." + new string('A', 43);
+        var refused = await Assert.ThrowsAsync<DomainException>(() => Accounts.Refresh(forged, Device));
+        Assert.Equal(ErrorCodes.AuthTokenInvalid.Code, refused.Code);
     }
 
     [Fact]

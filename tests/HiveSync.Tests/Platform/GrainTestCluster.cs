@@ -1,5 +1,6 @@
 using HiveSync.Grains;
 using HiveSync.Grains.Auth;
+using HiveSync.Grains.Interfaces.Auth;
 using HiveSync.Grains.Platform;
 using HiveSync.Silo.Platform;
 using Microsoft.Extensions.Configuration;
@@ -54,6 +55,7 @@ public class GrainTestCluster : IAsyncLifetime
         Database = HiveSync.Grains.Platform.Postgres.HiveSyncDataSource.Create(ConnectionString);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(TestSilo.CommonSettings).AddInMemoryCollection(Settings).Build();
         await PrepareDatabaseAsync();
+        var signingKey = await SigningKeyStore.GetOrCreateAsync(Database); // as SiloHost does when none is configured
         var builder = new InProcessTestClusterBuilder(Silos);
         builder.ConfigureSilo((_, silo) =>
         {
@@ -61,6 +63,7 @@ public class GrainTestCluster : IAsyncLifetime
             silo.Services.AddSingleton(new DomainClock(Time)); // before the grains' services, which default to the system clock
             silo.Services.AddHiveSyncGrainServices(Database, configuration); // as SiloHost registers them (the API aside)
             silo.Services.AddHostedService<UserChangeListener>();
+            silo.Services.PostConfigure<AuthOptions>(o => o.SigningKey ??= signingKey);
             ConfigureServices(silo.Services);
         });
         Cluster = builder.Build();
