@@ -22,6 +22,11 @@ public static class ConsoleLogging
         ["Logging:LogLevel:Polly"] = "Warning",
         ["Logging:LogLevel:Npgsql"] = "Warning",
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+
+        // While this category is on at any level, the host opens a log scope and starts an Activity (random trace id,
+        // trace-context headers parsed) for every request: 13 µs of a signed-in read's 86 on two cores. It writes only
+        // its per-request lines (Information) and start-up failures, which also end the process with the exception.
+        ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
     };
 
     public static void AddHiveSyncConsoleLogging(this WebApplicationBuilder builder)

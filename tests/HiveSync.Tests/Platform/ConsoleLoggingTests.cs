@@ -14,7 +14,6 @@ public sealed class ConsoleLoggingTests
         "Polly",
         "Orleans.Runtime.SiloOptionsLogger",
         "Orleans.Runtime.MembershipService.MembershipAgent",
-        "Microsoft.AspNetCore.Hosting.Diagnostics",
         "Microsoft.AspNetCore.Routing.EndpointMiddleware",
         "Microsoft.Hosting.Lifetime",
         "System.Net.Http.HttpClient.LemonSqueezyApi.LogicalHandler",
@@ -32,6 +31,20 @@ public sealed class ConsoleLoggingTests
         Assert.All(FrameworkRoutine, c => Assert.False(loggers.CreateLogger(c).IsEnabled(LogLevel.Information), c));
         Assert.All(FrameworkRoutine, c => Assert.True(loggers.CreateLogger(c).IsEnabled(LogLevel.Warning), c));
         Assert.All(HiveSyncOwn, c => Assert.True(loggers.CreateLogger(c).IsEnabled(LogLevel.Information), c));
+    }
+
+    [Fact]
+    public void The_hosts_per_request_diagnostics_are_off_by_default_and_a_setting_turns_them_back_on()
+    {
+        const string Category = "Microsoft.AspNetCore.Hosting.Diagnostics";
+        using (var app = Build([]))
+        {
+            // Enabled at any level, the host makes a log scope and an Activity for every request.
+            Assert.False(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(Category).IsEnabled(LogLevel.Critical));
+        }
+
+        using var configured = Build([$"--Logging:LogLevel:{Category}=Warning"]);
+        Assert.True(configured.Services.GetRequiredService<ILoggerFactory>().CreateLogger(Category).IsEnabled(LogLevel.Warning));
     }
 
     [Fact]
