@@ -20,22 +20,48 @@ public sealed class RememberingTokenHandlerTests
     };
 
     [Fact]
-    public async Task A_remembered_token_answers_like_a_fresh_check_with_its_own_copy_of_the_claims()
+    public async Task A_remembered_token_answers_like_a_fresh_check_with_one_shared_identity()
     {
         var handler = new RememberingTokenHandler();
         var token = Mint(DateTime.UtcNow.AddMinutes(5));
 
         var first = await handler.ValidateTokenAsync(token, Parameters);
         var second = await handler.ValidateTokenAsync(token, Parameters);
+        var third = await handler.ValidateTokenAsync(token, Parameters);
 
         Assert.True(first.IsValid);
         Assert.True(second.IsValid);
         Assert.Equal("42", second.ClaimsIdentity.FindFirst("sub")?.Value);
         Assert.Equal("user", second.ClaimsIdentity.FindFirst("role")?.Value);
-        Assert.NotSame(first.ClaimsIdentity, second.ClaimsIdentity); // callers replace role and tier on theirs
-        second.ClaimsIdentity.RemoveClaim(second.ClaimsIdentity.FindFirst("role"));
-        Assert.Equal("user", (await handler.ValidateTokenAsync(token, Parameters)).ClaimsIdentity.FindFirst("role")?.Value);
+        Assert.Same(second.ClaimsIdentity, third.ClaimsIdentity); // no copy per request: nothing changes it
     }
+
+    [Fact]
+    public async Task The_current_identity_carries_the_session_checks_role_and_tier_and_leaves_the_shared_one_alone()
+    {
+        var handler = new RememberingTokenHandler();
+        var token = Mint(DateTime.UtcNow.AddMinutes(5));
+        var verified = (await handler.ValidateTokenAsync(token, Parameters)).ClaimsIdentity;
+        var shared = (await handler.ValidateTokenAsync(token, Parameters)).ClaimsIdentity;
+
+        var asPro = SessionValidation.Current(shared, Check("user", "pro"));
+        var again = SessionValidation.Current(shared, Check("user", "pro"));
+        var promoted = SessionValidation.Current(shared, Check("admin", "premium"));
+
+        Assert.Equal(("user", "pro"), (asPro.FindFirst("role")?.Value, asPro.FindFirst("tier")?.Value));
+        Assert.Same(asPro, again); // made once while role and tier stay as they are
+        Assert.Equal(("admin", "premium"), (promoted.FindFirst("role")?.Value, promoted.FindFirst("tier")?.Value));
+        Assert.Single(promoted.FindAll("role"));
+        Assert.Equal(("user", "pro"), (asPro.FindFirst("role")?.Value, asPro.FindFirst("tier")?.Value)); // an earlier request's copy is not changed
+        foreach (var identity in new[] { verified, shared })
+        {
+            Assert.Equal("user", identity.FindFirst("role")?.Value);
+            Assert.Null(identity.FindFirst("tier"));
+        }
+    }
+
+    private static HiveSync.Grains.Interfaces.Auth.SessionCheck Check(string role, string tier) =>
+        new(HiveSync.Grains.Interfaces.Auth.SessionCheckResult.Active, role, tier);
 
     [Fact]
     public async Task A_remembered_token_is_refused_once_it_expires()

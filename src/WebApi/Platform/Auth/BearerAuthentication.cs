@@ -58,8 +58,7 @@ public sealed class BearerTokenHandler(
             return AuthenticateResult.Fail(verified.Exception ?? new SecurityTokenValidationException("The access token is not valid."));
         }
 
-        var identity = verified.ClaimsIdentity;
-        if (!SessionValidation.TryReadSession(identity, out var userId, out var sessionId))
+        if (!SessionValidation.TryReadSession(verified.ClaimsIdentity, out var userId, out var sessionId))
         {
             return AuthenticateResult.Fail(new SecurityTokenValidationException("The token lacks its subject or session."));
         }
@@ -70,7 +69,7 @@ public sealed class BearerTokenHandler(
             return AuthenticateResult.Fail(new SessionEndedException(check.Result));
         }
 
-        SessionValidation.ApplyCurrent(identity, check);
+        var identity = SessionValidation.Current(verified.ClaimsIdentity, check);
         return AuthenticateResult.Success(new AuthenticationTicket(new System.Security.Claims.ClaimsPrincipal(identity), Scheme.Name));
     }
 

@@ -33,7 +33,7 @@ public sealed class RememberingTokenHandler : JsonWebTokenHandler
             {
                 IsValid = true,
                 SecurityToken = known.Token,
-                ClaimsIdentity = known.Identity.Clone(), // callers replace claims (role, tier) on their own copy
+                ClaimsIdentity = known.Identity, // shared by every request with this token: never changed (SessionValidation.Current copies it)
                 Issuer = known.Token.Issuer,
                 TokenType = known.Token.Typ,
             };

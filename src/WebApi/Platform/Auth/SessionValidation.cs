@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using HiveSync.Grains.Interfaces.Auth;
 using HiveSync.Grains.Interfaces.Platform;
@@ -14,6 +15,9 @@ namespace HiveSync.WebApi.Platform.Auth;
 /// </summary>
 public static class SessionValidation
 {
+    // Keyed by the verified identity, so a copy lives exactly as long as the remembered token it was made for.
+    private static readonly ConditionalWeakTable<ClaimsIdentity, CurrentCopy> CurrentCopies = new();
+
     public static bool TryReadSession(ClaimsIdentity? identity, out long userId, out Guid sessionId)
     {
         sessionId = Guid.Empty;
@@ -46,6 +50,24 @@ public static class SessionValidation
         ? (ErrorCodes.AuthTokenExpired, "The session has expired; sign in again.")
         : (ErrorCodes.AuthSessionRevoked, "This session has ended; sign in again.");
 
+    /// <summary>
+    /// The identity a bearer request runs as: the verified token's claims with the role and tier of the session check.
+    /// The verified identity is shared by every request with the same token (<see cref="RememberingTokenHandler"/>), so
+    /// it is never changed: the current copy is made once per token and role/tier, then shared the same way.
+    /// </summary>
+    public static ClaimsIdentity Current(ClaimsIdentity verified, SessionCheck check)
+    {
+        if (CurrentCopies.TryGetValue(verified, out var known) && known.Role == check.Role && known.Tier == check.Tier)
+        {
+            return known.Identity;
+        }
+
+        var current = verified.Clone();
+        ApplyCurrent(current, check);
+        CurrentCopies.AddOrUpdate(verified, new CurrentCopy(check.Role, check.Tier, current));
+        return current;
+    }
+
     /// <summary>Role and tier can change during a credential's life (promotion, a subscription event): the grain's are current.</summary>
     public static void ApplyCurrent(ClaimsIdentity identity, SessionCheck check)
     {
@@ -57,4 +79,6 @@ public static class SessionValidation
         identity.AddClaim(new Claim(AccessTokens.RoleClaim, check.Role));
         identity.AddClaim(new Claim(AccessTokens.TierClaim, check.Tier));
     }
+
+    private sealed record CurrentCopy(string Role, string Tier, ClaimsIdentity Identity);
 }
