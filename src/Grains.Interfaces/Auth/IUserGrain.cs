@@ -19,8 +19,15 @@ public interface IUserGrain : IGrainWithIntegerKey
     /// <summary>Opens a device session right after registration.</summary>
     Task<IssuedSession> StartSession(DeviceInfo device);
 
-    /// <summary>Checks the password (fails with AUTH_INVALID_CREDENTIALS) and opens a device session.</summary>
-    Task<IssuedSession> SignIn(string password, DeviceInfo device);
+    /// <summary>The stored password hash, for the accounts grain to verify a sign-in against; null when the user is gone.</summary>
+    Task<string?> GetPasswordHash();
+
+    /// <summary>
+    /// Opens a device session for a password the accounts grain verified against <paramref name="verifiedHash"/>
+    /// (AUTH_INVALID_CREDENTIALS when the hash changed since); with <paramref name="rehashPassword"/>, first stores it
+    /// hashed at the current cost.
+    /// </summary>
+    Task<IssuedSession> SignIn(string verifiedHash, string? rehashPassword, DeviceInfo device);
 
     /// <summary>Rotates the refresh token of a session; a used token revokes the whole session.</summary>
     Task<IssuedSession> Refresh(Guid sessionId, string refreshToken, DeviceInfo device);

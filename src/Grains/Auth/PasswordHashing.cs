@@ -37,5 +37,14 @@ public sealed class PasswordHashing
     }
 
     /// <summary>Spends the same time as a real check, for sign-ins to emails that have no account.</summary>
-    public void VerifyDecoy(string password) => Verify(_decoy.Value, password);
+    /// <summary>
+    /// Verifies <paramref name="password"/> against an account's <paramref name="hash"/>, or, with no account, against a
+    /// decoy hash of the same cost (and fails): the answer takes as long either way, so timing tells no one which
+    /// accounts exist.
+    /// </summary>
+    public PasswordVerificationResult VerifyOrDecoy(string? hash, string password)
+    {
+        var verdict = Verify(hash ?? _decoy.Value, password);
+        return hash is null ? PasswordVerificationResult.Failed : verdict;
+    }
 }

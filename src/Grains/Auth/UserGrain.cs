@@ -54,19 +54,19 @@ public sealed class UserGrain(
         return await OpenSessionAsync(device);
     }
 
-    public async Task<IssuedSession> SignIn(string password, DeviceInfo device)
+    public Task<string?> GetPasswordHash() => Task.FromResult(_user?.PasswordHash);
+
+    public async Task<IssuedSession> SignIn(string verifiedHash, string? rehashPassword, DeviceInfo device)
     {
         var user = RequireUser();
-        var verdict = passwords.Verify(user.PasswordHash, password);
-        if (verdict == PasswordVerificationResult.Failed)
+        if (!string.Equals(user.PasswordHash, verifiedHash, StringComparison.Ordinal))
         {
-            await audit.WriteAsync(new AuditEntry(AuditActions.LoginFailed, user.Id, device, "user", user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), new { reason = "wrong_password" }));
-            throw AuthErrors.InvalidCredentials();
+            throw AuthErrors.InvalidCredentials(); // the password changed after it was checked (a reset in between): the old one no longer signs in
         }
 
-        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
+        if (rehashPassword is not null)
         {
-            var rehashed = user.With(u => u.PasswordHash = passwords.Hash(password), Now);
+            var rehashed = user.With(u => u.PasswordHash = passwords.Hash(rehashPassword), Now);
             await store.UpdatePasswordHashAsync(rehashed);
             _user = rehashed;
         }

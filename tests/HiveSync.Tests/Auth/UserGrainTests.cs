@@ -121,6 +121,22 @@ public sealed class UserGrainTests(UserGrainCluster fixture) : IClassFixture<Use
         await Accounts.SignIn(session.User.Email, Password, Device); // the upgraded hash still verifies
     }
 
+    [Fact]
+    public async Task A_sign_in_verified_against_a_hash_that_has_changed_since_opens_no_session()
+    {
+        var session = await RegisterAsync();
+        var user = fixture.Grains.GetGrain<IUserGrain>(session.User.Id);
+        var checkedHash = await user.GetPasswordHash();
+        var staleHash = checkedHash + "x"; // what the accounts grain verified before a reset changed the password
+
+        var refused = await Assert.ThrowsAsync<DomainException>(() => user.SignIn(staleHash, null, Device));
+
+        Assert.Equal(ErrorCodes.AuthInvalidCredentials.Code, refused.Code);
+        Assert.Single(await user.ListSessions());
+        await user.SignIn(checkedHash!, null, Device); // the current hash still opens one
+        Assert.Equal(2, (await user.ListSessions()).Count);
+    }
+
     private const string Password = "correct horse battery";
 
     private IAccountsGrain Accounts => fixture.Grains.GetGrain<IAccountsGrain>(0);
