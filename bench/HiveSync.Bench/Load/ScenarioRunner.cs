@@ -54,6 +54,9 @@ public sealed partial class ScenarioRunner(BenchOptions options, Wrk wrk, BenchS
 
     public async Task BaselineAsync(ServerProcess baseline, CancellationToken ct)
     {
+        // Warmed like a silo (tier-up): measured cold, the bare endpoint read below /grains/1, which does more work
+        // in the same process, and every ratio to it came out too high.
+        await RunAllAsync([Run("plain", baseline, "/json", StandardConnections) with { Seconds = MinWarmUpRounds * WarmUpSeconds }], [baseline], ct);
         foreach (var connections in BaselineConnections())
         {
             await MeasureAsync("baseline", "baseline GET /json (bare Kestrel)", [Run("plain", baseline, "/json", connections)], [baseline], ct, measureDatabase: false);
