@@ -11,6 +11,15 @@ public sealed class AuthOptions
     /// once and kept in PostgreSQL so that every silo of the cluster signs and checks with the same key.</summary>
     public string? SigningKey { get; set; }
 
+    /// <summary>
+    /// A key of its own for one use (refresh tokens, CSRF tokens), derived from <see cref="SigningKey"/> with that use's
+    /// label, so nothing one use signs is ever a valid signature of another.
+    /// </summary>
+    public byte[] DerivedKey(ReadOnlySpan<byte> label) =>
+        System.Security.Cryptography.HMACSHA256.HashData(
+            Convert.FromBase64String(SigningKey ?? throw new InvalidOperationException("Auth:SigningKey is not set and was not generated at start-up.")),
+            label);
+
     [Required]
     public string Issuer { get; set; } = "hivesync";
 

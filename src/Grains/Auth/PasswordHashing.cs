@@ -36,7 +36,6 @@ public sealed class PasswordHashing
         }
     }
 
-    /// <summary>Spends the same time as a real check, for sign-ins to emails that have no account.</summary>
     /// <summary>
     /// Verifies <paramref name="password"/> against an account's <paramref name="hash"/>, or, with no account, against a
     /// decoy hash of the same cost (and fails): the answer takes as long either way, so timing tells no one which

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using HiveSync.Grains.Interfaces.Auth;
 using Microsoft.Extensions.Options;
 
@@ -17,11 +16,11 @@ public sealed class RefreshTokenKey(IOptionsMonitor<AuthOptions> options)
     {
         get
         {
-            var source = options.CurrentValue.SigningKey ?? throw new InvalidOperationException("Auth:SigningKey is not set and was not generated at start-up.");
+            var current = options.CurrentValue;
             var derived = _derived;
-            if (derived is null || !ReferenceEquals(derived.Source, source))
+            if (derived is null || !ReferenceEquals(derived.Source, current.SigningKey))
             {
-                derived = new Derived(source, HMACSHA256.HashData(Convert.FromBase64String(source), "hivesync:refresh-token:v3"u8));
+                derived = new Derived(current.SigningKey, current.DerivedKey("hivesync:refresh-token:v3"u8));
                 _derived = derived;
             }
 
@@ -29,5 +28,5 @@ public sealed class RefreshTokenKey(IOptionsMonitor<AuthOptions> options)
         }
     }
 
-    private sealed record Derived(string Source, byte[] Key);
+    private sealed record Derived(string? Source, byte[] Key);
 }

@@ -32,13 +32,13 @@ public static class RefreshTokens
     public static bool TryReadSigned(string? text, out SignedRefreshToken token)
     {
         token = default;
-        if (!HasShape(text, SignedPrefix, 4, out var parts)
+        if (!HasShape(text, SignedPrefix, 4, out var userId, out var sessionId, out var parts)
             || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var generation))
         {
             return false;
         }
 
-        token = new SignedRefreshToken(long.Parse(parts[0], CultureInfo.InvariantCulture), Guid.ParseExact(parts[1], "N"), generation, text!);
+        token = new SignedRefreshToken(userId, sessionId, generation, text!);
         return true;
     }
 
@@ -51,14 +51,7 @@ public static class RefreshTokens
             return true;
         }
 
-        (userId, sessionId) = (0, Guid.Empty);
-        if (!HasShape(token, NamedPrefix, 3, out var parts))
-        {
-            return false;
-        }
-
-        (userId, sessionId) = (long.Parse(parts[0], CultureInfo.InvariantCulture), Guid.ParseExact(parts[1], "N"));
-        return true;
+        return HasShape(token, NamedPrefix, 3, out userId, out sessionId, out _);
     }
 
     /// <summary>What <c>refresh_tokens</c> keeps of a hashed (<c>hsr2</c>, <c>hsr_</c>) token.</summary>
@@ -71,9 +64,9 @@ public static class RefreshTokens
     internal static byte[] Mac(string signedText, byte[] key) => HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(signedText));
 
     // prefix, then a positive user id, a session id in "N" form, the middle parts, and the 43-character secret or MAC.
-    private static bool HasShape(string? token, string prefix, int count, out string[] parts)
+    private static bool HasShape(string? token, string prefix, int count, out long userId, out Guid sessionId, out string[] parts)
     {
-        parts = [];
+        (userId, sessionId, parts) = (0, Guid.Empty, []);
         if (token is null || token.Length > MaxLength || !token.StartsWith(prefix, StringComparison.Ordinal))
         {
             return false;
@@ -81,8 +74,8 @@ public static class RefreshTokens
 
         parts = token[prefix.Length..].Split('.');
         return parts.Length == count
-            && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var userId) && userId > 0
-            && Guid.TryParseExact(parts[1], "N", out _)
+            && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out userId) && userId > 0
+            && Guid.TryParseExact(parts[1], "N", out sessionId)
             && IsSecret(parts[^1]);
     }
 

@@ -183,10 +183,12 @@ public sealed partial class UserStore(NpgsqlDataSource db)
     public async Task<RefreshOutcome> RenewSessionAsync(SessionRow renewed, long presented)
     {
         await using var connection = await db.OpenConnectionAsync();
+        var parameters = RenewalOf(renewed);
+        parameters.Add(nameof(presented), presented);
         return ReadOutcome(await connection.ExecuteScalarAsync<string?>(
-            """
+            $"""
             WITH renewed AS (
-                UPDATE device_sessions SET refresh_generation = @RefreshGeneration, expires_at = @ExpiresAt, last_seen_at = @LastSeenAt, ip_address = @IpAddress, user_agent = @UserAgent
+                UPDATE device_sessions SET {RenewedColumns}
                 WHERE id = @Id AND refresh_generation = @presented AND revoked_at IS NULL AND expires_at > @LastSeenAt
                 RETURNING id
             )
@@ -200,7 +202,7 @@ public sealed partial class UserStore(NpgsqlDataSource db)
                     FROM device_sessions WHERE id = @Id)
             END
             """,
-            new { presented, renewed.Id, renewed.RefreshGeneration, renewed.LastSeenAt, renewed.ExpiresAt, renewed.IpAddress, renewed.UserAgent }));
+            parameters));
     }
 
     /// <summary>
@@ -212,8 +214,10 @@ public sealed partial class UserStore(NpgsqlDataSource db)
     public async Task<RefreshOutcome> SpendHashedRefreshTokenAsync(SessionRow renewed, byte[] presentedHash)
     {
         await using var connection = await db.OpenConnectionAsync();
+        var parameters = RenewalOf(renewed);
+        parameters.Add(nameof(presentedHash), presentedHash);
         return ReadOutcome(await connection.ExecuteScalarAsync<string?>(
-            """
+            $"""
             WITH presented AS (
                 SELECT used_at, expires_at FROM refresh_tokens WHERE token_hash = @presentedHash AND session_id = @Id
             ), spent AS (
@@ -221,7 +225,7 @@ public sealed partial class UserStore(NpgsqlDataSource db)
                 WHERE token_hash = @presentedHash AND session_id = @Id AND used_at IS NULL AND expires_at > @LastSeenAt
                 RETURNING session_id
             ), renewed AS (
-                UPDATE device_sessions SET refresh_generation = @RefreshGeneration, expires_at = @ExpiresAt, last_seen_at = @LastSeenAt, ip_address = @IpAddress, user_agent = @UserAgent
+                UPDATE device_sessions SET {RenewedColumns}
                 WHERE id IN (SELECT session_id FROM spent)
             ), pruned AS (
                 DELETE FROM refresh_tokens WHERE session_id IN (SELECT session_id FROM spent) AND expires_at < @LastSeenAt AND token_hash <> @presentedHash
@@ -233,7 +237,7 @@ public sealed partial class UserStore(NpgsqlDataSource db)
                 ELSE 'expired'
             END
             """,
-            new { presentedHash, renewed.Id, renewed.RefreshGeneration, renewed.LastSeenAt, renewed.ExpiresAt, renewed.IpAddress, renewed.UserAgent }));
+            parameters));
     }
 
     /// <summary>When a live (unrevoked) session of the user expires, or expired; null when there is none.</summary>
@@ -328,6 +332,12 @@ public sealed partial class UserStore(NpgsqlDataSource db)
         await tx.CommitAsync();
         return change;
     }
+
+    // What a refresh changes in its session's row, whichever form of token it presented.
+    private const string RenewedColumns = "refresh_generation = @RefreshGeneration, expires_at = @ExpiresAt, last_seen_at = @LastSeenAt, ip_address = @IpAddress, user_agent = @UserAgent";
+
+    private static DynamicParameters RenewalOf(SessionRow renewed) =>
+        new(new { renewed.Id, renewed.RefreshGeneration, renewed.LastSeenAt, renewed.ExpiresAt, renewed.IpAddress, renewed.UserAgent });
 
     private static RefreshOutcome ReadOutcome(string? outcome) => outcome switch
     {

@@ -107,7 +107,7 @@ public sealed class SessionCookies(IOptions<AuthOptions> options, IHostEnvironme
     private string CsrfTokenFor(Guid sessionId, string randomPart)
     {
         // Its own key, derived from the signing key, so a CSRF token is never a signature of anything else.
-        _csrfKey ??= HMACSHA256.HashData(Convert.FromBase64String(options.Value.SigningKey!), "hivesync:csrf:v1"u8);
+        _csrfKey ??= options.Value.DerivedKey("hivesync:csrf:v1"u8);
         var mac = HMACSHA256.HashData(_csrfKey, Encoding.UTF8.GetBytes(sessionId.ToString("N") + "." + randomPart));
         return randomPart + "." + System.Buffers.Text.Base64Url.EncodeToString(mac);
     }
