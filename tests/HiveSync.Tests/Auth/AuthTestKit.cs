@@ -41,6 +41,9 @@ public static class AuthTestKit
 {
     public const string Password = ApiCalls.Password;
 
+    /// <summary>A refresh token with its last part (the MAC, or a hashed token's secret) replaced: the same session named, never issued.</summary>
+    public static string WithForgedSecret(string refreshToken) => refreshToken[..refreshToken.LastIndexOf('.')] + "." + new string('A', 43);
+
     public static readonly string[] UserObjectKeys = ["id", "email", "tier", "subscription_status", "subscription_id", "renews_at", "ends_at"];
 
     public static readonly string[] TokenResponseKeys =

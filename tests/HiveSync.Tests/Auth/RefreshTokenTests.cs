@@ -244,7 +244,7 @@ public sealed class RefreshTokenTests(TestSilo silo) : IClassFixture<TestSilo>
     {
         var user = await silo.RegisterAsync();
         var neverIssued = kind == "a wrong MAC"
-            ? user.RefreshToken[..user.RefreshToken.LastIndexOf('.')] + "." + new string('A', 43)
+            ? WithForgedSecret(user.RefreshToken)
             : RefreshTokens.Create(user.UserId, user.SessionId, 5, silo.Service<RefreshTokenKey>().Current);
 
         using (var response = await silo.RefreshResponseAsync(neverIssued))
