@@ -76,11 +76,10 @@ public static class HiveSyncApi
 
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<ErrorHandlingMiddleware>();
-        app.UseStatusCodePages(context => WriteBareStatusAsync(context.HttpContext));
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseMiddleware<SignedInAuthenticationMiddleware>();
         app.UseMiddleware<RateLimitingMiddleware>(); // before authorization, so refusals for bad credentials count too
-        app.UseAuthorization();
+        app.UseMiddleware<SignedInAuthorizationMiddleware>();
         app.UseMiddleware<CsrfProtectionMiddleware>();
         app.UseProjectAccess(); // project-scoped routes: the caller's role before the endpoint reads anything
 
@@ -104,19 +103,6 @@ public static class HiveSyncApi
         api.MapLocalStorageApi();
         return app;
     }
-
-    // Responses the framework ends without a body (no route, wrong method, ...) still get the envelope.
-    private static Task WriteBareStatusAsync(HttpContext context) => context.Response.StatusCode switch
-    {
-        StatusCodes.Status404NotFound => ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.NotFound, $"No route {context.Request.Method} {context.Request.Path}."),
-        StatusCodes.Status405MethodNotAllowed => ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.MethodNotAllowed, $"{context.Request.Method} is not allowed on {context.Request.Path}."),
-        StatusCodes.Status415UnsupportedMediaType => ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.UnsupportedMediaType, "Send the request body as application/json."),
-        StatusCodes.Status401Unauthorized => ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.AuthRequired, "Sign in first."),
-        StatusCodes.Status403Forbidden => ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.AuthForbidden, "You may not do this."),
-        StatusCodes.Status413PayloadTooLarge => ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.PayloadTooLarge, "The request body is too large."),
-        >= 500 => ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.InternalError, "An unexpected error occurred."),
-        _ => ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.ValidationError, "The request is not valid."),
-    };
 
     private static void TryAddTimeProvider(this IServiceCollection services) =>
         Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton(services, TimeProvider.System);

@@ -7,7 +7,9 @@ namespace HiveSync.WebApi.Platform;
 
 /// <summary>
 /// Turns every exception into the envelope: domain errors keep their code, malformed requests become
-/// 400/413/415, anything else is a logged 500 <c>INTERNAL_ERROR</c> without internals in the body.
+/// 400/413/415, anything else is a logged 500 <c>INTERNAL_ERROR</c> without internals in the body. Error statuses
+/// the framework ends without a body (no route, wrong method, ...) get the envelope too (what the framework's
+/// status-code pages middleware did, without a middleware and a feature of its own on every request).
 /// </summary>
 public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
 {
@@ -16,6 +18,10 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorH
         try
         {
             await next(context);
+            if (IsBareError(context.Response))
+            {
+                await WriteBareStatusAsync(context);
+            }
         }
         catch (DomainException error)
         {
@@ -44,6 +50,21 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorH
             await ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.InternalError, "An unexpected error occurred. Quote the request id when reporting it.", new { request_id = context.TraceIdentifier });
         }
     }
+
+    private static bool IsBareError(HttpResponse response) =>
+        response.StatusCode is >= 400 and < 600 && !response.HasStarted && response.ContentLength is null && string.IsNullOrEmpty(response.ContentType);
+
+    private static Task WriteBareStatusAsync(HttpContext context) => context.Response.StatusCode switch
+    {
+        StatusCodes.Status404NotFound => ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.NotFound, $"No route {context.Request.Method} {context.Request.Path}."),
+        StatusCodes.Status405MethodNotAllowed => ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.MethodNotAllowed, $"{context.Request.Method} is not allowed on {context.Request.Path}."),
+        StatusCodes.Status415UnsupportedMediaType => ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.UnsupportedMediaType, "Send the request body as application/json."),
+        StatusCodes.Status401Unauthorized => ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.AuthRequired, "Sign in first."),
+        StatusCodes.Status403Forbidden => ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.AuthForbidden, "You may not do this."),
+        StatusCodes.Status413PayloadTooLarge => ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.PayloadTooLarge, "The request body is too large."),
+        >= 500 => ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.InternalError, "An unexpected error occurred."),
+        _ => ErrorEnvelopeWriter.WriteAsync(context, ErrorCodes.ValidationError, "The request is not valid."),
+    };
 
     private static Task WriteBadRequestAsync(HttpContext context, BadHttpRequestException error)
     {

@@ -26,19 +26,20 @@ public static class ProjectAccess
         projects.MapGroup($"/{{{ProjectIdParameter}:long}}").WithMetadata(ProjectScoped.Instance);
 
     /// <summary>The gate in the pipeline (after authentication and rate limiting, before the endpoint binds its parameters).</summary>
-    public static IApplicationBuilder UseProjectAccess(this IApplicationBuilder app) => app.Use(async (http, next) =>
-    {
-        if (http.GetEndpoint()?.Metadata.GetMetadata<ProjectScoped>() is not null && http.User.Identity?.IsAuthenticated == true)
-        {
-            var projectId = long.Parse((string)http.Request.RouteValues[ProjectIdParameter]!, System.Globalization.CultureInfo.InvariantCulture);
-            var userId = http.User.UserId();
-            var role = await http.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IProjectGrain>(projectId).RoleOf(userId)
-                ?? throw ProjectErrors.NotFound();
-            http.Features.Set(new ProjectCaller(projectId, userId, role));
-        }
+    public static IApplicationBuilder UseProjectAccess(this IApplicationBuilder app) => app.Use((http, next) =>
+        http.GetEndpoint()?.Metadata.GetMetadata<ProjectScoped>() is not null && http.User.Identity?.IsAuthenticated == true
+            ? GateAsync(http, next)
+            : next(http)); // every other route passes straight through, without a state machine of its own
 
+    private static async Task GateAsync(HttpContext http, RequestDelegate next)
+    {
+        var projectId = long.Parse((string)http.Request.RouteValues[ProjectIdParameter]!, System.Globalization.CultureInfo.InvariantCulture);
+        var userId = http.User.UserId();
+        var role = await http.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IProjectGrain>(projectId).RoleOf(userId)
+            ?? throw ProjectErrors.NotFound();
+        http.Features.Set(new ProjectCaller(projectId, userId, role));
         await next(http);
-    });
+    }
 
     /// <summary>This request's project and the caller's role in it (a project-scoped route only).</summary>
     public static ProjectCaller ProjectCaller(this HttpContext context) =>

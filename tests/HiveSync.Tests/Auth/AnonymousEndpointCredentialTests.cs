@@ -5,7 +5,7 @@ using static HiveSync.Tests.Auth.AuthTestKit;
 
 namespace HiveSync.Tests.Auth;
 
-/// <summary>A silo whose authentication handlers log every outcome, so a test can see whether they ran.</summary>
+/// <summary>A silo whose authentication logs every outcome, so a test can see whether they ran.</summary>
 public sealed class AuthLoggingSilo : TestSilo
 {
     public const string AuthCategory = "HiveSync.WebApi.Platform.Auth";
@@ -14,7 +14,7 @@ public sealed class AuthLoggingSilo : TestSilo
 
     protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new($"Logging:LogLevel:{AuthCategory}", "Debug")];
 
-    /// <summary>The handlers' log lines so far (capture starts at the first call).</summary>
+    /// <summary>Authentication's log lines so far (capture starts at the first call).</summary>
     public List<string> AuthLines() => (_log ??= Capture()).Lines(AuthCategory);
 
     private CapturedLog Capture()
@@ -52,7 +52,7 @@ public sealed class AnonymousEndpointCredentialTests(AuthLoggingSilo silo) : ICl
 
         using var me = await _silo.GetAsync("/api/v1/user/me", user.AccessToken);
         await me.AssertOkJsonAsync();
-        Assert.Single(_silo.AuthLines().Skip(before), l => l.Contains("was successfully authenticated", StringComparison.Ordinal));
+        Assert.Single(_silo.AuthLines().Skip(before), l => l.Contains("authenticated by Bearer", StringComparison.Ordinal));
 
         using var malformed = await _silo.GetAsync("/api/v1/user/me", "not.a.token");
         await malformed.AssertErrorAsync(HttpStatusCode.Unauthorized, "AUTH_TOKEN_INVALID");

@@ -4,8 +4,9 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using HiveSync.Grains.Interfaces.Auth;
+using HiveSync.WebApi.Platform.Auth;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace HiveSync.Tests.Platform;
 
@@ -15,16 +16,57 @@ public sealed partial class SignedInByDefaultTests(TestSilo silo) : IClassFixtur
     [Fact]
     public async Task A_route_that_declares_no_authorization_refuses_anonymous_callers()
     {
-        var endpoint = new RouteEndpoint(_ => Task.CompletedTask, Microsoft.AspNetCore.Routing.Patterns.RoutePatternFactory.Parse("/api/v1/forgotten"), 0, EndpointMetadataCollection.Empty, "forgotten");
-        var http = new DefaultHttpContext { RequestServices = silo.Services };
-        http.SetEndpoint(endpoint);
-        var fallback = silo.Services.GetRequiredService<IOptions<AuthorizationOptions>>().Value.FallbackPolicy;
-        var authorization = silo.Services.GetRequiredService<IAuthorizationService>();
+        var forgotten = Route("forgotten");
 
-        Assert.NotNull(fallback);
-        Assert.False((await authorization.AuthorizeAsync(new ClaimsPrincipal(new ClaimsIdentity()), http, fallback)).Succeeded);
-        Assert.True((await authorization.AuthorizeAsync(new ClaimsPrincipal(new ClaimsIdentity([new Claim("sub", "1")], "Bearer")), http, fallback)).Succeeded);
+        var (anonymous, anonymousRan) = await AuthorizeAsync(forgotten, new ClaimsPrincipal(new ClaimsIdentity()));
+        var (signedIn, signedInRan) = await AuthorizeAsync(forgotten, Caller(Roles.User));
+
+        Assert.False(anonymousRan);
+        Assert.Equal(StatusCodes.Status401Unauthorized, anonymous.Response.StatusCode);
+        Assert.Equal("Bearer", anonymous.Response.Headers.WWWAuthenticate.ToString());
+        Assert.True(signedInRan);
     }
+
+    [Fact]
+    public async Task A_route_for_admins_refuses_other_callers_with_403_and_admits_admins()
+    {
+        var adminOnly = Route("admin-only", new AuthorizeAttribute(SignedInByDefault.AdminPolicy));
+
+        var (user, userRan) = await AuthorizeAsync(adminOnly, Caller(Roles.User));
+        var (admin, adminRan) = await AuthorizeAsync(adminOnly, Caller(Roles.Admin));
+
+        Assert.False(userRan);
+        Assert.Equal(StatusCodes.Status403Forbidden, user.Response.StatusCode);
+        Assert.True(adminRan);
+        Assert.Equal(StatusCodes.Status200OK, admin.Response.StatusCode);
+    }
+
+    [Fact]
+    public void Authorization_that_HiveSync_does_not_implement_is_refused_rather_than_ignored()
+    {
+        var unknownPolicy = Route("unknown-policy", new AuthorizeAttribute("owners"));
+        var namedSchemes = Route("named-schemes", new AuthorizeAttribute { AuthenticationSchemes = "Cookies" });
+
+        Assert.Throws<InvalidOperationException>(() => SignedInByDefault.Admits(unknownPolicy, Caller(Roles.Admin)));
+        Assert.Throws<InvalidOperationException>(() => SignedInByDefault.Admits(namedSchemes, Caller(Roles.Admin)));
+    }
+
+    private async Task<(HttpContext Context, bool EndpointRan)> AuthorizeAsync(RouteEndpoint endpoint, ClaimsPrincipal caller)
+    {
+        var ran = false;
+        var http = new DefaultHttpContext { RequestServices = silo.Services, User = caller };
+        http.Response.Body = new MemoryStream();
+        http.SetEndpoint(endpoint);
+        var authorization = new SignedInAuthorizationMiddleware(_ => { ran = true; return Task.CompletedTask; }, silo.Service<SessionCookies>());
+        await authorization.InvokeAsync(http);
+        return (http, ran);
+    }
+
+    private static RouteEndpoint Route(string name, params object[] metadata) =>
+        new(_ => Task.CompletedTask, Microsoft.AspNetCore.Routing.Patterns.RoutePatternFactory.Parse("/api/v1/" + name), 0, new EndpointMetadataCollection(metadata), name);
+
+    private static ClaimsPrincipal Caller(string role) =>
+        new(new ClaimsIdentity([new Claim("sub", "1"), new Claim("role", role)], "Bearer", "sub", "role"));
 
     [Fact]
     public async Task Every_route_not_marked_anonymous_answers_401_to_a_caller_without_credentials()

@@ -41,6 +41,7 @@ public sealed class SiloLifecycleTests
         {
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information", // the framework's lines of a request carry its id too
             ["Logging:LogLevel:HiveSync.WebApi.Platform.RequestIdMiddleware"] = "Debug", // every request's line, successes too
+            ["Logging:LogLevel:HiveSync.WebApi.Platform.Auth"] = "Debug", // the refusal of the credentials
         });
         var silo = cluster.Processes[0];
 
@@ -49,11 +50,12 @@ public sealed class SiloLifecycleTests
         // The console logger writes on its own thread: wait for the line, however busy the machine.
         Assert.True(await Eventually.HoldsAsync(() => silo.Output.Contains("answered 401", StringComparison.Ordinal)), silo.Output);
         var lines = silo.Output.Split('\n').Where(l => l.Contains("trace-me-123", StringComparison.Ordinal)).ToList();
-        Assert.True(lines.Count >= 2, silo.Output); // the auth challenge and the access-log line at least
+        Assert.True(lines.Count >= 2, silo.Output); // the refusal and the access-log line at least
         Assert.All(lines, l => Assert.Contains("RequestId:trace-me-123", l, StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("HTTP GET /api/v1/auth/me answered 401", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(new TestRequest(HttpMethod.Get, "/health/live") { RequestId = "quick-ok-456" })).StatusCode);
         Assert.True(await Eventually.HoldsAsync(() => silo.Output.Contains("RequestId:quick-ok-456 HTTP GET /health/live answered 200", StringComparison.Ordinal)), silo.Output);
+        Assert.Contains(silo.Output.Split('\n'), l => l.Contains("RequestId:quick-ok-456", StringComparison.Ordinal) && l.Contains("Executing endpoint", StringComparison.Ordinal)); // the framework's own line
 
         await cluster.TerminateAsync(silo); // SIGTERM, and a clean exit
         await using var connection = new Npgsql.NpgsqlConnection(cluster.Database);

@@ -21,7 +21,7 @@ public sealed class AccessTokens(IOptions<AuthOptions> options, TimeProvider clo
     private SignedTokenValidation? _validation;
 
     public Task<TokenValidationResult> ValidateAsync(string token) =>
-        (_validation ??= new SignedTokenValidation(options.Value, options.Value.Audience)).ValidateAsync(token);
+        (_validation ??= new SignedTokenValidation(options.Value, options.Value.Audience, BearerAuthentication.Scheme)).ValidateAsync(token);
 
     public IssuedAccessToken Issue(IssuedSession session)
     {

@@ -64,7 +64,7 @@ public sealed class SessionCookies(IOptions<AuthOptions> options, IHostEnvironme
     }
 
     public Task<TokenValidationResult> ValidateAsync(string cookie) =>
-        (_validation ??= new SignedTokenValidation(options.Value, Audience)).ValidateAsync(cookie);
+        (_validation ??= new SignedTokenValidation(options.Value, Audience, CookieSessionAuthentication.CookieScheme)).ValidateAsync(cookie);
 
     /// <summary>
     /// Double submit: the header equals the CSRF cookie, and that cookie is one this API made for this session

@@ -5,7 +5,6 @@ using HiveSync.Grains.Interfaces.Auth;
 using HiveSync.Grains.Interfaces.Platform;
 using HiveSync.WebApi.Platform.RateLimiting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace HiveSync.WebApi.Platform.Auth;
 
@@ -15,26 +14,32 @@ namespace HiveSync.WebApi.Platform.Auth;
 /// </summary>
 public static class SessionValidation
 {
-    // Keyed by the verified identity, so a copy lives exactly as long as the remembered token it was made for.
-    private static readonly ConditionalWeakTable<ClaimsIdentity, CurrentCopy> CurrentCopies = new();
-
-    public static bool TryReadSession(ClaimsIdentity? identity, out long userId, out Guid sessionId)
-    {
-        sessionId = Guid.Empty;
-        return long.TryParse(identity?.FindFirst(AccessTokens.SubjectClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out userId)
-            && Guid.TryParse(identity?.FindFirst(AccessTokens.SessionClaim)?.Value, out sessionId);
-    }
+    // Keyed by the verified identity, which is shared by every request with the same token (RememberingTokenHandler):
+    // what is read from it lives exactly as long as the remembered token it was read from.
+    private static readonly ConditionalWeakTable<ClaimsIdentity, VerifiedCaller> Verified = new();
 
     /// <summary>
-    /// The one grain call of every signed-in request: session live, role and tier now, the account, and the
-    /// decision of the route's rate limit when it draws from the caller's own bucket. Kept for the rest of the request.
+    /// Signs the request in as a verified token's caller once its session is live: the one grain call of every
+    /// signed-in request answers that, the role and tier now, the account, and the decision of the route's rate limit
+    /// when it draws from the caller's own bucket. The check is kept for the rest of the request.
     /// </summary>
-    public static async Task<SessionCheck> CheckAsync(HttpContext context, long userId, Guid sessionId)
+    /// <returns>Null once the request runs as the caller; else why not.</returns>
+    public static async Task<CallerRejection?> SignInAsync(HttpContext context, GrainReferences<IUserGrain> users, ClaimsIdentity? verified, CallerCredential credential)
     {
-        var user = context.RequestServices.GetRequiredService<GrainReferences<IUserGrain>>().Get(userId);
-        var check = await user.CheckSession(sessionId, RateLimitRoutes.CallerBucketGroup(context.GetEndpoint()));
+        if (verified is null || Verified.GetValue(verified, VerifiedCaller.Read) is not { IsValid: true } caller)
+        {
+            return CallerRejection.Invalid(credential);
+        }
+
+        var check = await users.Get(caller.UserId).CheckSession(caller.SessionId, RateLimitRoutes.CallerBucketGroup(context.GetEndpoint()));
+        if (check.Result != SessionCheckResult.Active)
+        {
+            return CallerRejection.SessionEnded(credential, check.Result);
+        }
+
         context.Features.Set(check);
-        return check;
+        context.User = caller.Current(check, credential);
+        return null;
     }
 
     /// <summary>This request's check, made during authentication (a signed-in route only).</summary>
@@ -45,40 +50,63 @@ public static class SessionValidation
     public static UserAccount CallerAccount(this HttpContext context) =>
         context.CheckedSession().Account ?? throw new InvalidOperationException("The session check of a live session carries the account.");
 
-    /// <summary>The answer for a session that is no longer live.</summary>
-    public static (ApiErrorCode Code, string Message) Rejection(SessionCheckResult result) => result == SessionCheckResult.Expired
-        ? (ErrorCodes.AuthTokenExpired, "The session has expired; sign in again.")
-        : (ErrorCodes.AuthSessionRevoked, "This session has ended; sign in again.");
+    /// <summary>The caller a request with this verified token runs as, with the role and tier of the session check.</summary>
+    public static ClaimsPrincipal Current(ClaimsIdentity verified, SessionCheck check, CallerCredential credential = CallerCredential.Bearer) =>
+        Verified.GetValue(verified, VerifiedCaller.Read).Current(check, credential);
 
     /// <summary>
-    /// The identity a bearer request runs as: the verified token's claims with the role and tier of the session check.
-    /// The verified identity is shared by every request with the same token (<see cref="RememberingTokenHandler"/>), so
-    /// it is never changed: the current copy is made once per token and role/tier, then shared the same way.
+    /// A verified token's user and session, read once, and the caller made from it for the latest role and tier.
+    /// The verified identity is never changed: a caller is a copy, made once per token and role/tier and then shared
+    /// by its requests the same way (nothing changes a caller once made).
     /// </summary>
-    public static ClaimsIdentity Current(ClaimsIdentity verified, SessionCheck check)
+    private sealed class VerifiedCaller(ClaimsIdentity verified, long userId, Guid sessionId, bool isValid)
     {
-        if (CurrentCopies.TryGetValue(verified, out var known) && known.Role == check.Role && known.Tier == check.Tier)
+        private Made? _made;
+
+        public long UserId => userId;
+
+        public Guid SessionId => sessionId;
+
+        public bool IsValid => isValid;
+
+        public static VerifiedCaller Read(ClaimsIdentity verified)
         {
-            return known.Identity;
+            var isValid = long.TryParse(verified.FindFirst(AccessTokens.SubjectClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var userId)
+                & Guid.TryParse(verified.FindFirst(AccessTokens.SessionClaim)?.Value, out var sessionId);
+            return new VerifiedCaller(verified, userId, sessionId, isValid);
         }
 
-        var current = verified.Clone();
-        ApplyCurrent(current, check);
-        CurrentCopies.AddOrUpdate(verified, new CurrentCopy(check.Role, check.Tier, current));
-        return current;
-    }
-
-    /// <summary>Role and tier can change during a credential's life (promotion, a subscription event): the grain's are current.</summary>
-    public static void ApplyCurrent(ClaimsIdentity identity, SessionCheck check)
-    {
-        foreach (var stale in identity.FindAll(c => c.Type is AccessTokens.RoleClaim or AccessTokens.TierClaim).ToList())
+        public ClaimsPrincipal Current(SessionCheck check, CallerCredential credential)
         {
-            identity.RemoveClaim(stale);
+            if (_made is { } made && made.Role == check.Role && made.Tier == check.Tier)
+            {
+                return made.Caller;
+            }
+
+            var identity = credential == CallerCredential.Bearer ? verified.Clone() : CookieIdentity();
+            foreach (var stale in identity.FindAll(c => c.Type is AccessTokens.RoleClaim or AccessTokens.TierClaim).ToList())
+            {
+                identity.RemoveClaim(stale);
+            }
+
+            // Role and tier can change during a credential's life (promotion, a subscription event): the grain's are current.
+            identity.AddClaim(new Claim(AccessTokens.RoleClaim, check.Role));
+            identity.AddClaim(new Claim(AccessTokens.TierClaim, check.Tier));
+            var caller = new ClaimsPrincipal(identity);
+            _made = new Made(check.Role, check.Tier, caller);
+            return caller;
         }
 
-        identity.AddClaim(new Claim(AccessTokens.RoleClaim, check.Role));
-        identity.AddClaim(new Claim(AccessTokens.TierClaim, check.Tier));
-    }
+        // Only who and which session: a cookie caller's stream of notifications lives as long as the session, not the cookie's token.
+        private ClaimsIdentity CookieIdentity() => new(
+            [
+                new Claim(AccessTokens.SubjectClaim, userId.ToString(CultureInfo.InvariantCulture)),
+                new Claim(AccessTokens.SessionClaim, sessionId.ToString()),
+            ],
+            CookieSessionAuthentication.CookieScheme,
+            AccessTokens.SubjectClaim,
+            AccessTokens.RoleClaim);
 
-    private sealed record CurrentCopy(string Role, string Tier, ClaimsIdentity Identity);
+        private sealed record Made(string Role, string Tier, ClaimsPrincipal Caller);
+    }
 }

@@ -1,45 +1,49 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.Features.Authentication;
+using Microsoft.Extensions.Logging;
 
 namespace HiveSync.WebApi.Platform.Auth;
 
 /// <summary>
-/// Authenticates the caller (bearer or session cookie) on endpoints for signed-in callers only, inside the request
-/// id and error handling, so a fault of the session check is an enveloped answer. Anonymous entry points and
-/// unrouted requests ignore any credentials sent and never pay for checking them.
+/// Authenticates the caller of an endpoint for signed-in callers, inside the request id and error handling, so a
+/// fault of the session check is an enveloped answer: a bearer token when an Authorization header is present, else the
+/// session cookie when there is one. It never answers by itself: a caller whose credentials fail goes on unauthenticated
+/// with the reason recorded, so the rate limiter counts the attempt before <see cref="SignedInAuthorizationMiddleware"/>
+/// refuses it. Anonymous entry points and unrouted requests ignore any credentials sent and never pay for checking them.
 /// </summary>
 /// <remarks>
-/// This replaces the framework's authentication middleware, which authenticates every request with the default
-/// scheme: HiveSync sets no default authenticate scheme, so that one (added by the host on its own) finds nothing to do.
+/// HiveSync's own, in place of the framework's authentication service: that resolved a handler, made a result, a
+/// ticket and a claims transformation on every request, for the two credentials HiveSync has.
 /// </remarks>
-public sealed class SignedInAuthenticationMiddleware(RequestDelegate next)
+public sealed partial class SignedInAuthenticationMiddleware(
+    RequestDelegate next,
+    BearerCredential bearer,
+    SessionCookieCredential cookie,
+    ILogger<SignedInAuthenticationMiddleware> logger)
 {
-    public async Task InvokeAsync(HttpContext context)
-    {
-        if (SignedInByDefault.IsForSignedInCallers(context.GetEndpoint()))
-        {
-            // The scheme is chosen here rather than through the policy scheme, which would run the authentication service twice.
-            var result = await context.AuthenticateAsync(CookieSessionAuthentication.SelectScheme(context));
-            if (result.Principal is not null)
-            {
-                context.User = result.Principal;
-            }
+    public Task InvokeAsync(HttpContext context) =>
+        SignedInByDefault.IsForSignedInCallers(context.GetEndpoint()) ? AuthenticateAsync(context) : next(context);
 
-            // Authorization evaluates this result, and its challenge answers with the failure's own error code.
-            var caller = new AuthenticatedCaller(result, context.User);
-            context.Features.Set<IAuthenticateResultFeature>(caller);
-            context.Features.Set<IHttpAuthenticationFeature>(caller);
+    private async Task AuthenticateAsync(HttpContext context)
+    {
+        var rejection = context.Request.Headers.Authorization.Count == 0 && cookie.IsPresent(context)
+            ? await cookie.SignInAsync(context)
+            : await bearer.SignInAsync(context);
+        if (rejection is null)
+        {
+            Authenticated(logger, context.User.Identity?.AuthenticationType);
+        }
+        else
+        {
+            context.Features.Set(rejection);
+            Refused(logger, rejection.Credential, rejection.Code.Code);
         }
 
         await next(context);
     }
 
-    private sealed class AuthenticatedCaller(AuthenticateResult result, System.Security.Claims.ClaimsPrincipal user) : IAuthenticateResultFeature, IHttpAuthenticationFeature
-    {
-        public AuthenticateResult? AuthenticateResult { get; set; } = result;
+    [LoggerMessage(LogLevel.Debug, "Caller authenticated by {Credential}")]
+    private static partial void Authenticated(ILogger logger, string? credential);
 
-        public System.Security.Claims.ClaimsPrincipal? User { get; set; } = user;
-    }
+    [LoggerMessage(LogLevel.Debug, "Caller's {Credential} refused: {Code}")]
+    private static partial void Refused(ILogger logger, CallerCredential credential, string code);
 }

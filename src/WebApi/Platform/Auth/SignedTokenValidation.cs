@@ -7,13 +7,14 @@ namespace HiveSync.WebApi.Platform.Auth;
 /// Checks HiveSync's own signed tokens of one audience (access tokens, session cookies): HS256 only, issuer,
 /// audience and lifetime with 30 s of clock skew, each token verified once and remembered until it expires.
 /// </summary>
-public sealed class SignedTokenValidation(AuthOptions auth, string audience)
+public sealed class SignedTokenValidation(AuthOptions auth, string audience, string authenticationType)
 {
     private readonly RememberingTokenHandler _handler = new();
     private readonly TokenValidationParameters _parameters = new()
     {
         ValidIssuer = auth.Issuer,
         ValidAudience = audience,
+        AuthenticationType = authenticationType,
         IssuerSigningKey = AccessTokens.SigningKey(auth),
         ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
         ClockSkew = TimeSpan.FromSeconds(30),
