@@ -93,6 +93,27 @@ public sealed class RememberingTokenHandlerTests
         Assert.False((await handler.ValidateTokenAsync(tampered, Parameters)).IsValid);
     }
 
+    [Fact]
+    public async Task Only_a_token_verified_earlier_and_still_live_is_recalled_by_its_text()
+    {
+        var handler = new RememberingTokenHandler();
+        var token = Mint(DateTime.UtcNow.AddSeconds(2));
+        var header = "Bearer " + token;
+        Assert.False(handler.TryRecall(token, out _)); // never verified: nothing to recall
+
+        var verified = await handler.ValidateTokenAsync(token, Parameters);
+        var again = await handler.ValidateTokenAsync(token, Parameters);
+
+        Assert.True(verified.IsValid);
+        Assert.True(handler.TryRecall(header.AsSpan("Bearer ".Length), out var recalled)); // a slice of the header, not a copy
+        Assert.Same(again.ClaimsIdentity, recalled);
+        Assert.False(handler.TryRecall(token.AsSpan(0, token.Length - 1), out _));
+        Assert.False(handler.TryRecall(token + "A", out _));
+
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.False(handler.TryRecall(token, out _)); // expired: verified again, and refused
+    }
+
     private static string Mint(DateTime expires, SymmetricSecurityKey? key = null) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
     {
         Issuer = "hivesync",

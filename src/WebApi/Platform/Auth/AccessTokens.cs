@@ -20,8 +20,8 @@ public sealed class AccessTokens(IOptions<AuthOptions> options, TimeProvider clo
     private SigningCredentials? _credentials; // one key object, so its HMAC is set up once and reused
     private SignedTokenValidation? _validation;
 
-    public Task<TokenValidationResult> ValidateAsync(string token) =>
-        (_validation ??= new SignedTokenValidation(options.Value, options.Value.Audience, BearerAuthentication.Scheme)).ValidateAsync(token);
+    /// <summary>How access tokens are checked.</summary>
+    public SignedTokenValidation Validation => _validation ??= new SignedTokenValidation(options.Value, options.Value.Audience, BearerAuthentication.Scheme);
 
     public IssuedAccessToken Issue(IssuedSession session)
     {

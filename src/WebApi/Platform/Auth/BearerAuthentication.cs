@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.IdentityModel.Tokens;
 
 namespace HiveSync.WebApi.Platform.Auth;
 
@@ -33,22 +32,13 @@ public sealed class BearerCredential(AccessTokens tokens, GrainReferences<HiveSy
 {
     private const string Prefix = "Bearer ";
 
+    private static readonly Task<CallerRejection?> NoCredentials = Task.FromResult<CallerRejection?>(CallerRejection.NoCredentials);
+
     /// <returns>Null once the request runs as the token's caller; else why not.</returns>
-    public async Task<CallerRejection?> SignInAsync(HttpContext context)
+    public Task<CallerRejection?> SignInAsync(HttpContext context)
     {
-        var header = context.Request.Headers.Authorization.ToString();
-        var token = header.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) ? header[Prefix.Length..].Trim() : "";
-        if (token.Length == 0)
-        {
-            return CallerRejection.NoCredentials;
-        }
-
-        var verified = await tokens.ValidateAsync(token);
-        if (!verified.IsValid)
-        {
-            return verified.Exception is SecurityTokenExpiredException ? CallerRejection.BearerExpired : CallerRejection.BearerInvalid;
-        }
-
-        return await SessionValidation.SignInAsync(context, users, verified.ClaimsIdentity, CallerCredential.Bearer);
+        var header = context.Request.Headers.Authorization.ToString().AsSpan();
+        var token = header.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) ? header[Prefix.Length..].Trim() : [];
+        return token.IsEmpty ? NoCredentials : SessionValidation.SignInAsync(context, users, tokens.Validation, token, CallerCredential.Bearer);
     }
 }

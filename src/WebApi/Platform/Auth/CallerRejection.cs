@@ -23,8 +23,11 @@ public sealed record CallerRejection(CallerCredential Credential, ApiErrorCode C
     public static readonly CallerRejection CookieInvalid = new(CallerCredential.SessionCookie, ErrorCodes.AuthTokenInvalid, "The session cookie is not valid.");
     public static readonly CallerRejection CookieExpired = new(CallerCredential.SessionCookie, ErrorCodes.AuthTokenExpired, "The session has expired; sign in again.");
 
-    /// <summary>The credential's signature held but it names no user or session.</summary>
+    /// <summary>The credential is malformed, its signature or claims do not hold, or it names no user or session.</summary>
     public static CallerRejection Invalid(CallerCredential credential) => credential == CallerCredential.Bearer ? BearerInvalid : CookieInvalid;
+
+    /// <summary>The credential's lifetime is over.</summary>
+    public static CallerRejection Expired(CallerCredential credential) => credential == CallerCredential.Bearer ? BearerExpired : CookieExpired;
 
     /// <summary>The credential held, but its session is no longer live.</summary>
     public static CallerRejection SessionEnded(CallerCredential credential, SessionCheckResult result) => result == SessionCheckResult.Expired

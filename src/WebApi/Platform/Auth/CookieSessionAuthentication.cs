@@ -3,7 +3,6 @@ using HiveSync.Grains.Interfaces.Auth;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.Tokens;
 
 namespace HiveSync.WebApi.Platform.Auth;
 
@@ -34,16 +33,8 @@ public sealed class SessionCookieCredential(SessionCookies cookies, GrainReferen
     public bool IsPresent(HttpContext context) => !string.IsNullOrEmpty(context.Request.Cookies[cookies.SessionCookie]);
 
     /// <returns>Null once the request runs as the cookie's caller; else why not.</returns>
-    public async Task<CallerRejection?> SignInAsync(HttpContext context)
-    {
-        var token = await cookies.ValidateAsync(context.Request.Cookies[cookies.SessionCookie] ?? "");
-        if (!token.IsValid)
-        {
-            return token.Exception is SecurityTokenExpiredException ? CallerRejection.CookieExpired : CallerRejection.CookieInvalid;
-        }
-
-        return await SessionValidation.SignInAsync(context, users, token.ClaimsIdentity, CallerCredential.SessionCookie);
-    }
+    public Task<CallerRejection?> SignInAsync(HttpContext context) =>
+        SessionValidation.SignInAsync(context, users, cookies.Validation, context.Request.Cookies[cookies.SessionCookie], CallerCredential.SessionCookie);
 }
 
 /// <summary>Start-up checks of the web-session settings that data annotations cannot express.</summary>

@@ -63,8 +63,8 @@ public sealed class SessionCookies(IOptions<AuthOptions> options, IHostEnvironme
         }
     }
 
-    public Task<TokenValidationResult> ValidateAsync(string cookie) =>
-        (_validation ??= new SignedTokenValidation(options.Value, Audience, CookieSessionAuthentication.CookieScheme)).ValidateAsync(cookie);
+    /// <summary>How session cookies are checked.</summary>
+    public SignedTokenValidation Validation => _validation ??= new SignedTokenValidation(options.Value, Audience, CookieSessionAuthentication.CookieScheme);
 
     /// <summary>
     /// Double submit: the header equals the CSRF cookie, and that cookie is one this API made for this session

@@ -23,8 +23,25 @@ public static class SessionValidation
     /// signed-in request answers that, the role and tier now, the account, and the decision of the route's rate limit
     /// when it draws from the caller's own bucket. The check is kept for the rest of the request.
     /// </summary>
+    /// <param name="token">The credential's signed token: a known one is recalled without parsing or copying it.</param>
     /// <returns>Null once the request runs as the caller; else why not.</returns>
-    public static async Task<CallerRejection?> SignInAsync(HttpContext context, GrainReferences<IUserGrain> users, ClaimsIdentity? verified, CallerCredential credential)
+    public static Task<CallerRejection?> SignInAsync(HttpContext context, GrainReferences<IUserGrain> users, SignedTokenValidation validation, ReadOnlySpan<char> token, CallerCredential credential) =>
+        validation.TryRecall(token, out var known)
+            ? SignInAsync(context, users, known, credential)
+            : VerifyThenSignInAsync(context, users, validation, token.ToString(), credential);
+
+    private static async Task<CallerRejection?> VerifyThenSignInAsync(HttpContext context, GrainReferences<IUserGrain> users, SignedTokenValidation validation, string token, CallerCredential credential)
+    {
+        var verified = await validation.ValidateAsync(token);
+        if (!verified.IsValid)
+        {
+            return verified.Exception is Microsoft.IdentityModel.Tokens.SecurityTokenExpiredException ? CallerRejection.Expired(credential) : CallerRejection.Invalid(credential);
+        }
+
+        return await SignInAsync(context, users, verified.ClaimsIdentity, credential);
+    }
+
+    private static async Task<CallerRejection?> SignInAsync(HttpContext context, GrainReferences<IUserGrain> users, ClaimsIdentity? verified, CallerCredential credential)
     {
         if (verified is null || Verified.GetValue(verified, VerifiedCaller.Read) is not { IsValid: true } caller)
         {

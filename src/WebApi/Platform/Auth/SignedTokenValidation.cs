@@ -23,4 +23,8 @@ public sealed class SignedTokenValidation(AuthOptions auth, string audience, str
     };
 
     public Task<TokenValidationResult> ValidateAsync(string token) => _handler.ValidateTokenAsync(token, _parameters);
+
+    /// <inheritdoc cref="RememberingTokenHandler.TryRecall"/>
+    public bool TryRecall(ReadOnlySpan<char> token, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out System.Security.Claims.ClaimsIdentity? identity) =>
+        _handler.TryRecall(token, out identity);
 }
