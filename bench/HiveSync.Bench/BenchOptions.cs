@@ -5,7 +5,7 @@ namespace HiveSync.Bench;
 /// <summary>The bench's command line. Unknown options are an error, not ignored: a typo would silently measure something else.</summary>
 public sealed class BenchOptions
 {
-    public static readonly IReadOnlyList<string> Scenarios = ["baseline", "grains", "live", "me", "profile", "refresh", "login", "exchange", "webhook", "collab", "cluster"];
+    public static readonly IReadOnlyList<string> Scenarios = ["baseline", "grains", "live", "me", "pairs", "profile", "refresh", "login", "exchange", "webhook", "collab", "cluster"];
 
     public const string Usage =
         """
@@ -13,7 +13,7 @@ public sealed class BenchOptions
 
           --seconds N            measured seconds per run, after a 2 s warm-up (default 8)
           --connections 1,8,...  connection counts of the scaling runs, baseline and user/me (default 1,8,32,128)
-          --only a,b             run only these scenarios: baseline, grains, live, me, profile, refresh, login, exchange, webhook, collab, cluster
+          --only a,b             run only these scenarios: baseline, grains, live, me, pairs, profile, refresh, login, exchange, webhook, collab, cluster
           --tasks 1000,...       project sizes (tasks; 5 comments each) the collab scenarios are measured at, growing (default 1000,10000,100000)
           --cluster              add the two-silo run to --only (it runs by default otherwise)
           --users N              users to register (default 256)

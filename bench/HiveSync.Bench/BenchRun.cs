@@ -14,7 +14,7 @@ namespace HiveSync.Bench;
 public static class BenchRun
 {
     private const int WebhookEvents = 20_000;
-    private static readonly string[] UserScenarios = ["me", "profile", "refresh", "login", "exchange", "webhook", "collab", "cluster"];
+    private static readonly string[] UserScenarios = ["me", "pairs", "profile", "refresh", "login", "exchange", "webhook", "collab", "cluster"];
 
     public static async Task<int> RunAsync(BenchOptions options, CancellationToken ct)
     {
@@ -64,7 +64,8 @@ public static class BenchRun
                 Console.WriteLine("Starting PostgreSQL and the baseline server");
                 await servers.StartPostgresAsync(ct);
                 postgresText = $"{servers.PostgresVersion}, private to this run, durable (the embedded default's settings)";
-                await runner.BaselineAsync(await servers.StartBaselineAsync(ct), ct);
+                var baseline = await servers.StartBaselineAsync(ct);
+                await runner.BaselineAsync(baseline, ct);
 
                 if (options.Selected.Any(s => s != "baseline"))
                 {
@@ -77,6 +78,11 @@ public static class BenchRun
                     }
 
                     await runner.SiloAsync(silo, ct);
+                    if (options.Runs("pairs"))
+                    {
+                        await runner.PairsAsync(baseline, silo, ct);
+                    }
+
                     if (options.Runs("collab"))
                     {
                         Console.WriteLine("Collaboration: the project's team, labels and the members' own projects, through the API");

@@ -27,6 +27,12 @@ public sealed partial class ScenarioRunner(BenchOptions options, Wrk wrk, BenchS
     private const int MaxWarmUpRounds = 45;
     private const int FewRequests = 1000;
 
+    /// <summary>Alternating bare/user-me pairs of the <c>pairs</c> scenario.</summary>
+    public const int Pairs = 5;
+
+    /// <summary>The report's scenario names of the two halves of a pair.</summary>
+    public const string PairedBaseline = "pairs-baseline", PairedMe = "pairs-me";
+
     /// <summary>Scenarios that run at <see cref="StandardConnections"/> only.</summary>
     private static readonly string[] StandardScenarios = ["grains", "live", "profile", "refresh", "exchange", "webhook", "cluster"];
 
@@ -116,6 +122,19 @@ public sealed partial class ScenarioRunner(BenchOptions options, Wrk wrk, BenchS
         if (options.Runs("webhook"))
         {
             await MeasureAsync("webhook", "POST /api/v1/billing/webhook, signed events", [Run("webhook", silo, "/", StandardConnections, data.Webhooks, data.WebhookPosition)], [silo], ct, note: WebhookNote);
+        }
+    }
+
+    /// <summary>
+    /// The bare endpoint and user/me, alternating, <see cref="Pairs"/> times: this machine's speed drifts by a third
+    /// within minutes (other tenants), so the ratio of two readings taken seconds apart is the one to trust.
+    /// </summary>
+    public async Task PairsAsync(ServerProcess baseline, ServerProcess silo, CancellationToken ct)
+    {
+        for (var pair = 1; pair <= Pairs; pair++)
+        {
+            await MeasureAsync(PairedBaseline, $"pair {pair}: baseline GET /json (bare Kestrel)", [Run("plain", baseline, "/json", StandardConnections)], [baseline], ct, measureDatabase: false);
+            await MeasureAsync(PairedMe, $"pair {pair}: GET /api/v1/user/me", [Run("bearer_get", silo, "/", StandardConnections, "/api/v1/user/me", data.AccessTokens)], [silo], ct);
         }
     }
 

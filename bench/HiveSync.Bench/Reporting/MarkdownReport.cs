@@ -36,7 +36,7 @@ public sealed class MarkdownReport
         md.AppendLine();
         md.AppendLine("| Scenario | Conns | Req/s | × baseline | p50 ms | p99 ms | p99.9 ms | Errors | Socket errors | Server CPU µs/req | PostgreSQL CPU µs/req |");
         md.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
-        foreach (var row in _rows)
+        foreach (var row in _rows.Where(r => r.Scenario is not (ScenarioRunner.PairedBaseline or ScenarioRunner.PairedMe)))
         {
             var baseline = BaselineRequestsPerSecond(row.BaselineConnections);
             var ratio = row.Scenario == "baseline" || baseline is not > 0 ? "" : (row.RequestsPerSecond / baseline.Value).ToString("0.000", CultureInfo.InvariantCulture);
@@ -44,6 +44,7 @@ public sealed class MarkdownReport
                 $"| {row.Label}{(row.Note is null ? "" : $" ({row.Note})")} | {row.ConnectionsText} | {row.RequestsPerSecond:0} | {ratio} | {Ms(row.Latency?.P50Us)} | {Ms(row.Latency?.P99Us)} | {Ms(row.Latency?.P999Us)} | {row.Errors} | {row.SocketErrors} | {Us(row.ServerCpuUs)} | {Us(row.PostgresCpuUs)} |");
         }
 
+        AppendPairs(md);
         AppendSignInComparison(md);
         AppendPlans(md);
         AppendNotes(md);
@@ -59,6 +60,36 @@ public sealed class MarkdownReport
         }
 
         return md.ToString();
+    }
+
+    private void AppendPairs(StringBuilder md)
+    {
+        var bare = _rows.Where(r => r.Scenario == ScenarioRunner.PairedBaseline).ToList();
+        var me = _rows.Where(r => r.Scenario == ScenarioRunner.PairedMe).ToList();
+        if (bare.Count == 0 || bare.Count != me.Count)
+        {
+            return;
+        }
+
+        var ratios = bare.Zip(me, (b, m) => m.RequestsPerSecond / b.RequestsPerSecond).ToList();
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"## user/me against the bare endpoint, alternating ({ScenarioRunner.StandardConnections} connections)");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Each pair measured seconds apart. Median ratio **{Median(ratios):0.000}** (lowest {ratios.Min():0.000}, highest {ratios.Max():0.000}).");
+        md.AppendLine();
+        md.AppendLine("| Pair | Bare req/s | Bare CPU µs/req | user/me req/s | user/me CPU µs/req | user/me p99 ms | × bare |");
+        md.AppendLine("|--:|--:|--:|--:|--:|--:|--:|");
+        for (var i = 0; i < bare.Count; i++)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| {i + 1} | {bare[i].RequestsPerSecond:0} | {Us(bare[i].ServerCpuUs)} | {me[i].RequestsPerSecond:0} | {Us(me[i].ServerCpuUs)} | {Ms(me[i].Latency?.P99Us)} | {ratios[i]:0.000} |");
+        }
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private void AppendSignInComparison(StringBuilder md)
