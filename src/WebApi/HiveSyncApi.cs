@@ -48,6 +48,7 @@ public static class HiveSyncApi
         services.AddSingleton<AccessTokens>();
         services.AddSingleton(typeof(GrainReferences<>));
         services.AddBearerAuthentication();
+        services.AddSignedInByDefault();
         services.AddCookieSessionAuthentication();
         services.AddOpenApi(OpenApiConventions.Configure);
         return services;

@@ -1,13 +1,9 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HiveSync.WebApi.Platform.Auth;
 
-/// <summary>
-/// HiveSync's sign-in for signed-in routes: bearer tokens and session cookies, checked by
-/// <see cref="SignedInAuthenticationMiddleware"/> and <see cref="SignedInAuthorizationMiddleware"/>.
-/// </summary>
+/// <summary>Bearer access tokens as the way in to signed-in routes (<see cref="SignedInAuthenticationMiddleware"/>).</summary>
 public static class BearerAuthentication
 {
     /// <summary>The authentication type of a bearer caller's identity.</summary>
@@ -16,10 +12,6 @@ public static class BearerAuthentication
     public static IServiceCollection AddBearerAuthentication(this IServiceCollection services)
     {
         services.AddSingleton<BearerCredential>();
-
-        // The authorization metadata of routes (RequireAuthorization, AllowAnonymous) is enforced by HiveSync's own
-        // middleware, which the endpoint middleware's check for the framework's does not know about.
-        services.Configure<RouteOptions>(options => options.SuppressCheckForUnhandledSecurityMetadata = true);
         return services;
     }
 }

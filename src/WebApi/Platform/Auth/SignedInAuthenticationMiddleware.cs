@@ -25,12 +25,11 @@ public sealed partial class SignedInAuthenticationMiddleware(
 
     private async Task AuthenticateAsync(HttpContext context)
     {
-        var rejection = context.Request.Headers.Authorization.Count == 0 && cookie.IsPresent(context)
-            ? await cookie.SignInAsync(context)
-            : await bearer.SignInAsync(context);
+        var credential = context.Request.Headers.Authorization.Count == 0 && cookie.IsPresent(context) ? CallerCredential.SessionCookie : CallerCredential.Bearer;
+        var rejection = await (credential == CallerCredential.SessionCookie ? cookie.SignInAsync(context) : bearer.SignInAsync(context));
         if (rejection is null)
         {
-            Authenticated(logger, context.User.Identity?.AuthenticationType);
+            Authenticated(logger, credential);
         }
         else
         {
@@ -42,7 +41,7 @@ public sealed partial class SignedInAuthenticationMiddleware(
     }
 
     [LoggerMessage(LogLevel.Debug, "Caller authenticated by {Credential}")]
-    private static partial void Authenticated(ILogger logger, string? credential);
+    private static partial void Authenticated(ILogger logger, CallerCredential credential);
 
     [LoggerMessage(LogLevel.Debug, "Caller's {Credential} refused: {Code}")]
     private static partial void Refused(ILogger logger, CallerCredential credential, string code);

@@ -4,6 +4,7 @@ using HiveSync.Grains.Interfaces.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HiveSync.WebApi.Platform.Auth;
 
@@ -19,6 +20,14 @@ public static class SignedInByDefault
     public const string AdminPolicy = "admin";
 
     private static readonly ConditionalWeakTable<Endpoint, RoleRequirement> Requirements = new();
+
+    /// <summary>
+    /// The routes' authorization metadata (<c>RequireAuthorization</c>, <c>AllowAnonymous</c>) is enforced by
+    /// <see cref="SignedInAuthorizationMiddleware"/>, which the endpoint middleware's safeguard (it looks for the
+    /// framework's authorization middleware) does not know about.
+    /// </summary>
+    public static IServiceCollection AddSignedInByDefault(this IServiceCollection services) =>
+        services.Configure<RouteOptions>(options => options.SuppressCheckForUnhandledSecurityMetadata = true);
 
     /// <summary>
     /// Whether a request's endpoint is for signed-in callers: every routed endpoint not explicitly anonymous, however
