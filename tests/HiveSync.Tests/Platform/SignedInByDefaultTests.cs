@@ -51,6 +51,15 @@ public sealed partial class SignedInByDefaultTests(TestSilo silo) : IClassFixtur
         Assert.Throws<InvalidOperationException>(() => SignedInByDefault.Admits(namedSchemes, Caller(Roles.Admin)));
     }
 
+    [Fact]
+    public void Every_signed_in_route_declares_only_authorization_that_HiveSync_implements()
+    {
+        var signedIn = silo.Services.GetRequiredService<EndpointDataSource>().Endpoints.Where(SignedInByDefault.IsForSignedInCallers).ToList();
+
+        Assert.NotEmpty(signedIn);
+        Assert.All(signedIn, endpoint => SignedInByDefault.Admits(endpoint, Caller(Roles.Admin))); // throws for anything unsupported
+    }
+
     private async Task<(HttpContext Context, bool EndpointRan)> AuthorizeAsync(RouteEndpoint endpoint, ClaimsPrincipal caller)
     {
         var ran = false;
