@@ -17,11 +17,13 @@ public enum CallerCredential
 /// </summary>
 public sealed record CallerRejection(CallerCredential Credential, ApiErrorCode Code, string Message)
 {
+    private const string SessionExpired = "The session has expired; sign in again.";
+
     public static readonly CallerRejection NoCredentials = new(CallerCredential.Bearer, ErrorCodes.AuthRequired, "Sign in: send an access token as 'Authorization: Bearer <token>'.");
     public static readonly CallerRejection BearerInvalid = new(CallerCredential.Bearer, ErrorCodes.AuthTokenInvalid, "The access token is not valid.");
     public static readonly CallerRejection BearerExpired = new(CallerCredential.Bearer, ErrorCodes.AuthTokenExpired, "The access token has expired; refresh it.");
     public static readonly CallerRejection CookieInvalid = new(CallerCredential.SessionCookie, ErrorCodes.AuthTokenInvalid, "The session cookie is not valid.");
-    public static readonly CallerRejection CookieExpired = new(CallerCredential.SessionCookie, ErrorCodes.AuthTokenExpired, "The session has expired; sign in again.");
+    public static readonly CallerRejection CookieExpired = new(CallerCredential.SessionCookie, ErrorCodes.AuthTokenExpired, SessionExpired);
 
     /// <summary>The credential is malformed, its signature or claims do not hold, or it names no user or session.</summary>
     public static CallerRejection Invalid(CallerCredential credential) => credential == CallerCredential.Bearer ? BearerInvalid : CookieInvalid;
@@ -31,7 +33,7 @@ public sealed record CallerRejection(CallerCredential Credential, ApiErrorCode C
 
     /// <summary>The credential held, but its session is no longer live.</summary>
     public static CallerRejection SessionEnded(CallerCredential credential, SessionCheckResult result) => result == SessionCheckResult.Expired
-        ? new(credential, ErrorCodes.AuthTokenExpired, "The session has expired; sign in again.")
+        ? new(credential, ErrorCodes.AuthTokenExpired, SessionExpired)
         : new(credential, ErrorCodes.AuthSessionRevoked, "This session has ended; sign in again.");
 
     /// <summary>The 401: a bearer caller learns how to sign in (RFC 6750); a dead cookie is no use to the browser and is cleared.</summary>

@@ -30,11 +30,13 @@ public static class CookieSessionAuthentication
 /// <summary>Validates the session cookie, then asks the user's grain whether its session is still live (every request).</summary>
 public sealed class SessionCookieCredential(SessionCookies cookies, GrainReferences<IUserGrain> users)
 {
-    public bool IsPresent(HttpContext context) => !string.IsNullOrEmpty(context.Request.Cookies[cookies.SessionCookie]);
+    /// <summary>The request's session cookie, or null when it has none.</summary>
+    public string? TokenOf(HttpContext context) => context.Request.Cookies[cookies.SessionCookie] is { Length: > 0 } token ? token : null;
 
+    /// <param name="token">The request's session cookie (<see cref="TokenOf"/>).</param>
     /// <returns>Null once the request runs as the cookie's caller; else why not.</returns>
-    public Task<CallerRejection?> SignInAsync(HttpContext context) =>
-        SessionValidation.SignInAsync(context, users, cookies.Validation, context.Request.Cookies[cookies.SessionCookie], CallerCredential.SessionCookie);
+    public Task<CallerRejection?> SignInAsync(HttpContext context, string token) =>
+        SessionValidation.SignInAsync(context, users, cookies.Validation, token, CallerCredential.SessionCookie);
 }
 
 /// <summary>Start-up checks of the web-session settings that data annotations cannot express.</summary>

@@ -25,8 +25,9 @@ public sealed partial class SignedInAuthenticationMiddleware(
 
     private async Task AuthenticateAsync(HttpContext context)
     {
-        var credential = context.Request.Headers.Authorization.Count == 0 && cookie.IsPresent(context) ? CallerCredential.SessionCookie : CallerCredential.Bearer;
-        var rejection = await (credential == CallerCredential.SessionCookie ? cookie.SignInAsync(context) : bearer.SignInAsync(context));
+        var cookieToken = context.Request.Headers.Authorization.Count == 0 ? cookie.TokenOf(context) : null;
+        var credential = cookieToken is null ? CallerCredential.Bearer : CallerCredential.SessionCookie;
+        var rejection = await (cookieToken is null ? bearer.SignInAsync(context) : cookie.SignInAsync(context, cookieToken));
         if (rejection is null)
         {
             Authenticated(logger, credential);
